@@ -1,0 +1,57 @@
+// Command hoks-ferretdb runs FerretDB v1.24 (MongoDB wire protocol over SQLite) as the
+// embedded document store of the HOKS follow-up platform for local runs and tests.
+//
+// It wraps FerretDB's embeddable package so that the binary is built from the Go module proxy
+// with the machine's Go toolchain (`go build` in this folder); production uses real MongoDB.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default)")
+	dataDir := flag.String("sqlite-dir", "data", "directory for the SQLite databases (created if missing)")
+	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	flag.Parse()
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "hoks-ferretdb: bad -log-level %q: %v\n", *logLevel, err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+		logger.Error("cannot create data directory", "dir", *dataDir, "error", err)
+		os.Exit(1)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + *dataDir + "/",
+	})
+	if err != nil {
+		logger.Error("cannot start FerretDB", "error", err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	logger.Warn("FerretDB listening", "listen", *listen, "sqlite_dir", *dataDir)
+	if err := f.Run(ctx); err != nil {
+		logger.Error("FerretDB stopped with an error", "error", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,1 @@
+"""The meetings domain: pure rules, no I/O."""

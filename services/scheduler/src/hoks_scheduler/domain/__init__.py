@@ -1,0 +1,1 @@
+"""The scheduler domain: pure rules, no I/O."""

@@ -1,0 +1,33 @@
+"""Composition root of the scheduler service."""
+
+from __future__ import annotations
+
+from faststream.asgi import AsgiFastStream
+
+from hoks_scheduler.adapters.repository import MongoGroupRepository
+from hoks_scheduler.subscribers import build_router
+from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
+from hoks_shared.settings import ServiceSettings, load_settings
+
+SERVICE = "scheduler"
+DEFAULT_PORT = 8101
+
+
+def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
+    runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
+    groups = MongoGroupRepository(runtime.db)
+
+    async def indexes(_: ServiceRuntime) -> None:
+        await groups.ensure_indexes()
+
+    app = create_app(runtime, [build_router(runtime, groups)], on_startup=[indexes])
+    return app, runtime
+
+
+def main() -> None:
+    app, runtime = build()
+    serve(app, runtime.settings)
+
+
+if __name__ == "__main__":
+    main()

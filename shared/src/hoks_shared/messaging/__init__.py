@@ -1,0 +1,1 @@
+"""Kafka plumbing: broker factory, dead letters, publishing, envelope access in handlers."""

@@ -1,0 +1,66 @@
+"""The one way services build their Kafka broker.
+
+* ``acks="all"`` and the idempotent producer (aiokafka defaults to acks=1).
+* FastStream's Prometheus middleware, on the service's registry.
+* Dead letters for anything that fails validation or handling (see ``dead_letter``).
+* Subscribers commit after processing (``NACK_ON_ERROR``: a failure that is not dead-lettered
+  leaves the offset where it was and the message is redelivered).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+
+from hoks_shared.messaging.dead_letter import DeadLetterSink
+from hoks_shared.messaging.security import kafka_security
+from hoks_shared.metrics import ServiceMetrics
+from hoks_shared.settings import ServiceSettings
+from hoks_shared.topics import Topic, TopicNaming
+
+
+def create_broker(settings: ServiceSettings, metrics: ServiceMetrics, **extra: Any) -> KafkaBroker:
+    sink = DeadLetterSink(metrics, consumer_group=consumer_group(settings))
+    broker = KafkaBroker(
+        settings.kafka.bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+        client_id=f"hoks-{settings.service_name}",
+        security=kafka_security(settings.kafka),
+        middlewares=[
+            KafkaPrometheusMiddleware(registry=metrics.registry, app_name=settings.service_name),
+            sink.middleware(),
+        ],
+        logger=logging.getLogger(f"hoks.{settings.service_name}.broker"),
+        graceful_timeout=10.0,
+        **extra,
+    )
+    sink.bind(broker.publish)
+    return broker
+
+
+def consumer_group(settings: ServiceSettings) -> str:
+    return f"{settings.kafka.topic_prefix}hoks-{settings.service_name}"
+
+
+def subscriber(
+    router: KafkaRouter | KafkaBroker,
+    naming: TopicNaming,
+    topic: Topic,
+    group_id: str,
+    **options: Any,
+) -> Callable[[Callable[..., Any]], Any]:
+    """Subscribe with the project's conventions: own consumer group, from the beginning, commit
+    after processing."""
+    return router.subscriber(
+        naming.name(topic),
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        **options,
+    )

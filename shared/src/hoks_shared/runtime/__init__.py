@@ -1,0 +1,1 @@
+"""Service runtime: resources, the ASGI app with /health and /metrics, running it."""

@@ -1,0 +1,70 @@
+"""Service settings read from the environment (pydantic-settings).
+
+Every address comes from here, so the same code runs against the embedded Kafka/FerretDB
+and against production Kafka and MongoDB clusters.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseSettings):
+    """Kafka connection; SASL_SSL (SCRAM) and TLS are configured here, secrets from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    topic_prefix: str = Field(
+        default="",
+        description="Prefix for every topic name (one cluster shared by several providers or test runs).",
+    )
+
+
+class MongoSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MONGODB_", extra="ignore")
+
+    url: str = "mongodb://127.0.0.1:27017/"
+    database: str | None = Field(
+        default=None, description="Database name; defaults to hoks_<service>."
+    )
+    tls_ca_file: str | None = None
+    server_selection_timeout_ms: int = 5000
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOKS_", extra="ignore")
+
+    service_name: str = "hoks"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = "INFO"
+    outbox_poll_seconds: float = 1.0
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    mongo: MongoSettings = Field(default_factory=MongoSettings)
+
+    def database_name(self) -> str:
+        return self.mongo.database or f"hoks_{self.service_name}"
+
+
+def load_settings(service_name: str, default_http_port: int) -> ServiceSettings:
+    """Settings of one service: its own name and port unless the environment says otherwise."""
+    import os
+
+    settings = ServiceSettings()
+    update: dict[str, object] = {}
+    if "HOKS_SERVICE_NAME" not in os.environ:
+        update["service_name"] = service_name
+    if "HOKS_HTTP_PORT" not in os.environ:
+        update["http_port"] = default_http_port
+    return settings.model_copy(update=update)

@@ -1,0 +1,71 @@
+"""Idempotent and order-safe view updates, each one atomic single-document update.
+
+``apply_once``: the document remembers the ids of the events applied to it (``_applied``); the
+filter excludes documents that already hold the id, and the upsert then fails on the unique
+``_id``: the event is recognised as a duplicate without a transaction.
+
+``apply_if_newer``: for entity snapshots (SIS feeds) the document keeps the ``_version`` of the
+source; an update with a version not greater than the stored one changes nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+APPLIED = "_applied"
+VERSION = "_version"
+
+
+class ApplyResult(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+
+
+def merge_updates(*updates: dict[str, Any]) -> dict[str, Any]:
+    """Merge MongoDB update documents operator by operator (``$set`` with ``$set``, ...)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for update in updates:
+        for op, fields in update.items():
+            target = merged.setdefault(op, {})
+            overlap = target.keys() & fields.keys()
+            if overlap:
+                raise ValueError(f"conflicting {op} on {sorted(overlap)}")
+            target.update(fields)
+    return merged
+
+
+async def apply_once(
+    collection: AsyncCollection[dict[str, Any]],
+    doc_id: Any,
+    event_id: str,
+    update: dict[str, Any],
+) -> ApplyResult:
+    marker = {"$push": {APPLIED: event_id}}
+    try:
+        await collection.update_one(
+            {"_id": doc_id, APPLIED: {"$ne": event_id}}, merge_updates(update, marker), upsert=True
+        )
+    except DuplicateKeyError:
+        return ApplyResult.DUPLICATE
+    return ApplyResult.APPLIED
+
+
+async def apply_if_newer(
+    collection: AsyncCollection[dict[str, Any]],
+    doc_id: Any,
+    version: int,
+    fields: dict[str, Any],
+    extra_update: dict[str, Any] | None = None,
+) -> ApplyResult:
+    guard = {"$or": [{VERSION: {"$exists": False}}, {VERSION: {"$lt": version}}]}
+    update = merge_updates({"$set": {**fields, VERSION: version}}, extra_update or {})
+    try:
+        await collection.update_one({"_id": doc_id, **guard}, update, upsert=True)
+    except DuplicateKeyError:
+        return ApplyResult.STALE
+    return ApplyResult.APPLIED

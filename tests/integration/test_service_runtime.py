@@ -1,0 +1,106 @@
+"""Each service really serves /health (checking Kafka and the store) and /metrics over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from hoks_meetings.main import build as build_meetings
+from hoks_referrals.main import build as build_referrals
+from hoks_reporting.main import build as build_reporting
+from hoks_scheduler.main import build as build_scheduler
+
+pytestmark = pytest.mark.integration
+
+BUILDERS = {"scheduler": build_scheduler, "meetings": build_meetings,
+            "referrals": build_referrals, "reporting": build_reporting}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def serve_in_loop(app, port):
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.05)
+    return server, task
+
+
+@pytest.mark.parametrize("service", sorted(BUILDERS))
+async def test_health_checks_kafka_and_store_and_metrics_are_exported(stack, service):
+    app, runtime = BUILDERS[service](stack.settings(service))
+    port = free_port()
+    server, task = await serve_in_loop(app, port)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            health = await http.get("/health")
+            metrics = await http.get("/metrics")
+            asyncapi = await http.get("/docs/asyncapi")
+    finally:
+        server.should_exit = True
+        await task
+    assert health.status_code == 200, health.text
+    assert health.json() == {"status": "ok", "service": service, "checks": {"kafka": "ok", "store": "ok"}}
+    assert metrics.status_code == 200
+    for name in ("hoks_dead_letters_total", "hoks_events_applied_total", "hoks_event_to_view_seconds",
+                 "hoks_outbox_backlog"):
+        assert name in metrics.text
+    assert asyncapi.status_code == 200
+
+
+async def test_health_says_503_when_the_store_is_unreachable(stack):
+    dead_port = free_port()
+    settings = stack.settings("meetings", mongodb_url=f"mongodb://127.0.0.1:{dead_port}/",
+                              server_selection_timeout_ms=300)
+    app, runtime = build_meetings(settings)
+    await runtime.broker.connect()
+    try:
+        from httpx import ASGITransport
+
+        async with httpx.AsyncClient(transport=ASGITransport(app=app), base_url="http://svc") as http:
+            health = await http.get("/health")
+    finally:
+        await runtime.broker.stop()
+    assert health.status_code == 503
+    assert health.json()["checks"] == {"kafka": "ok", "store": "down"}
+
+
+def test_the_service_entry_point_starts_and_answers(stack):
+    port = free_port()
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap, "KAFKA_TOPIC_PREFIX": stack.prefix,
+           "MONGODB_URL": stack.mongodb_url, "MONGODB_DATABASE": "it_entrypoint", "HOKS_HTTP_PORT": str(port)}
+    exe = os.path.join(os.path.dirname(sys.executable), "hoks-meetings")
+    proc = subprocess.Popen([exe], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code
+                if status == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, proc.stdout.read().decode()
+            time.sleep(0.3)
+        assert status == 200
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    lines = [line for line in out.decode().splitlines() if line.startswith("{")]
+    assert lines, "the service logs JSON lines"
+    assert any('"service": "meetings"' in line for line in lines)

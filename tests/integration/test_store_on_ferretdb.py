@@ -1,0 +1,78 @@
+"""The store helpers on the real document store: idempotent apply, version guard, outbox relay."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from hoks_shared.metrics import ServiceMetrics
+from hoks_shared.store.idempotent import ApplyResult, apply_if_newer, apply_once, merge_updates
+from hoks_shared.store.outbox import OUTBOX, PENDING, OutboxRelay, ensure_outbox_index, outbox_update
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def db(stack):
+    client = AsyncMongoClient(stack.mongodb_url, tz_aware=True)
+    database = client[f"it_store_{uuid.uuid4().hex[:10]}"]
+    yield database
+    await client.drop_database(database.name)
+    await client.close()
+
+
+async def test_apply_once_applies_each_event_id_once(db):
+    c = db.counters
+    assert await apply_once(c, "k", "e1", {"$inc": {"n": 1}}) == ApplyResult.APPLIED
+    assert await apply_once(c, "k", "e2", {"$inc": {"n": 1}}) == ApplyResult.APPLIED
+    assert await apply_once(c, "k", "e1", {"$inc": {"n": 1}}) == ApplyResult.DUPLICATE
+    doc = await c.find_one({"_id": "k"})
+    assert doc["n"] == 2
+    assert doc["_applied"] == ["e1", "e2"]
+
+
+async def test_apply_if_newer_keeps_the_newest_version(db):
+    c = db.students
+    assert await apply_if_newer(c, "s", 5, {"group": "B"}) == ApplyResult.APPLIED
+    assert await apply_if_newer(c, "s", 4, {"group": "A"}) == ApplyResult.STALE
+    assert await apply_if_newer(c, "s", 5, {"group": "A"}) == ApplyResult.STALE
+    assert await apply_if_newer(c, "s", 6, {"group": "C"}) == ApplyResult.APPLIED
+    assert (await c.find_one({"_id": "s"}))["group"] == "C"
+
+
+def test_merge_updates_refuses_conflicting_fields():
+    assert merge_updates({"$set": {"a": 1}}, {"$set": {"b": 2}}) == {"$set": {"a": 1, "b": 2}}
+    with pytest.raises(ValueError, match="conflicting"):
+        merge_updates({"$set": {"a": 1}}, {"$set": {"a": 2}})
+
+
+async def test_outbox_entries_are_published_in_order_and_removed_only_after_publishing(db):
+    c = db.things
+    await ensure_outbox_index(c)
+    entries = [{"id": f"e{i}", "topic": "t", "key": "k", "headers": {}, "body": {"i": i}} for i in range(3)]
+    await c.update_one({"_id": "a"}, merge_updates({"$set": {"state": 1}}, outbox_update(entries[:2])), upsert=True)
+    await c.update_one({"_id": "a"}, merge_updates({"$set": {"state": 2}}, outbox_update(entries[2:])))
+    published: list[str] = []
+    fail_on = {"e1"}
+
+    async def publish(entry):
+        if entry["id"] in fail_on:
+            raise ConnectionError("kafka unreachable")
+        published.append(entry["id"])
+
+    metrics = ServiceMetrics("it")
+    relay = OutboxRelay([c], publish, metrics)
+    assert await relay.drain_once() == 1
+    assert published == ["e0"]  # stopped at the failure: order is kept
+    doc = await c.find_one({"_id": "a"})
+    assert [e["id"] for e in doc[OUTBOX]] == ["e1", "e2"] and doc[PENDING] == 2
+    assert metrics.registry.get_sample_value("hoks_outbox_backlog") == 2
+
+    fail_on.clear()
+    assert await relay.drain_once() == 2
+    assert published == ["e0", "e1", "e2"]
+    doc = await c.find_one({"_id": "a"})
+    assert doc[OUTBOX] == [] and doc[PENDING] == 0 and doc["state"] == 2
+    assert await relay.drain_once() == 0
