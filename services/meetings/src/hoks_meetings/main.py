@@ -16,17 +16,12 @@ DEFAULT_PORT = 8102
 def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     meetings = MongoMeetingRepository(runtime.db)
-
-    async def indexes(_: ServiceRuntime) -> None:
-        await meetings.ensure_indexes()
-
-    app = create_app(runtime, [build_router(runtime, meetings)], on_startup=[indexes])
+    app = create_app(runtime, [build_router(runtime, meetings)], indexed=[meetings])
     return app, runtime
 
 
 def main() -> None:
-    app, runtime = build()
-    serve(app, runtime.settings)
+    serve(build)
 
 
 if __name__ == "__main__":

@@ -17,17 +17,12 @@ def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, Serv
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     referrals = MongoReferralRepository(runtime.db)
     runtime.use_outbox(REFERRALS)
-
-    async def indexes(_: ServiceRuntime) -> None:
-        await referrals.ensure_indexes()
-
-    app = create_app(runtime, [build_router(runtime, referrals)], on_startup=[indexes])
+    app = create_app(runtime, [build_router(runtime, referrals)], indexed=[referrals])
     return app, runtime
 
 
 def main() -> None:
-    app, runtime = build()
-    serve(app, runtime.settings)
+    serve(build)
 
 
 if __name__ == "__main__":

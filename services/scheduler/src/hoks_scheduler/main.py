@@ -16,17 +16,12 @@ DEFAULT_PORT = 8101
 def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     groups = MongoGroupRepository(runtime.db)
-
-    async def indexes(_: ServiceRuntime) -> None:
-        await groups.ensure_indexes()
-
-    app = create_app(runtime, [build_router(runtime, groups)], on_startup=[indexes])
+    app = create_app(runtime, [build_router(runtime, groups)], indexed=[groups])
     return app, runtime
 
 
 def main() -> None:
-    app, runtime = build()
-    serve(app, runtime.settings)
+    serve(build)
 
 
 if __name__ == "__main__":

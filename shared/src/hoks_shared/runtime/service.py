@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -32,6 +32,10 @@ from hoks_shared.topics import TopicNaming
 log = logging.getLogger(__name__)
 
 StartupHook = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+class HasIndexes(Protocol):
+    async def ensure_indexes(self) -> None: ...
 
 
 @dataclass
@@ -88,8 +92,10 @@ def create_app(
     runtime: ServiceRuntime,
     routers: Sequence[KafkaRouter],
     *,
+    indexed: Sequence[HasIndexes] = (),
     on_startup: Sequence[StartupHook] = (),
 ) -> AsgiFastStream:
+    """The service's ASGI app; ``indexed`` repositories create their indexes before consuming."""
     for router in routers:
         runtime.broker.include_router(router)
 
@@ -105,6 +111,8 @@ def create_app(
         if runtime.relay is not None:
             for collection in runtime.relay.collections:
                 await ensure_outbox_index(collection)
+        for repository in indexed:
+            await repository.ensure_indexes()
         for hook in on_startup:
             await hook(runtime)
 
@@ -136,10 +144,12 @@ def create_app(
     )
 
 
-def serve(app: AsgiFastStream, settings: ServiceSettings) -> None:
-    """Run the app with uvicorn on the configured address (JSON logs to stderr)."""
+def serve(build: Callable[[], tuple[AsgiFastStream, ServiceRuntime]]) -> None:
+    """Build the app from the environment and run it with uvicorn (JSON logs to stderr)."""
     import uvicorn
 
+    app, runtime = build()
+    settings = runtime.settings
     configure_logging(settings.service_name, settings.log_level)
     uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None,
                 access_log=False)

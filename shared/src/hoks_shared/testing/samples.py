@@ -24,16 +24,16 @@ SPECIAL_NEEDS = "1.2.246.562.24.20000000003"
 STUDENT = "1.2.246.562.24.30000000001"
 
 
+#: What places the sample group meeting (round 1 of TVO24A), shared by its events.
+GROUP_MEETING: dict[str, Any] = dict(
+    meeting_id="mtg-2026-2027-r1-TVO24A", kind="group", unit_id="unit-tech", group_id="TVO24A",
+    academic_year="2026-2027", round=1, theme="start-of-studies", responsible_teacher_oid=TEACHER,
+)
+
+
 def meeting_scheduled(**over: Any) -> meetings.MeetingScheduled:
     data: dict[str, Any] = dict(
-        meeting_id="mtg-2026-2027-r1-TVO24A",
-        kind="group",
-        unit_id="unit-tech",
-        group_id="TVO24A",
-        academic_year="2026-2027",
-        round=1,
-        theme="start-of-studies",
-        responsible_teacher_oid=TEACHER,
+        **GROUP_MEETING,
         starts_at=T0,
         ends_at=T0 + timedelta(minutes=45),
         participants=[
@@ -61,14 +61,7 @@ def checklist_row(student_oid: str | None = None, **over: Any) -> dict[str, Any]
 
 def checklist_completed(rows: list[dict[str, Any]] | None = None, **over: Any) -> meetings.ChecklistCompleted:
     data: dict[str, Any] = dict(
-        meeting_id="mtg-2026-2027-r1-TVO24A",
-        kind="group",
-        unit_id="unit-tech",
-        group_id="TVO24A",
-        academic_year="2026-2027",
-        round=1,
-        theme="start-of-studies",
-        responsible_teacher_oid=TEACHER,
+        **GROUP_MEETING,
         counselor_oid=COUNSELOR,
         completed_by_oid=COUNSELOR,
         completed_at=T0 + timedelta(minutes=40),
