@@ -142,6 +142,6 @@ async def test_an_older_sis_update_arriving_late_does_not_overwrite_the_newer(st
             return stale >= 1
 
         await eventually(both_seen, what="the late update handled")
-        doc = await rt.db.groups.find_one({"_id": group_id})
+        doc = await rt.db.sis_groups.find_one({"_id": group_id})
     assert doc["_version"] == 7
     assert doc["counselor_oid"] == "1.2.246.562.24.20000000077"

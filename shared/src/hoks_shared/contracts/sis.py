@@ -12,7 +12,7 @@ by the adapter.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -108,6 +108,9 @@ class HoksUpdated(_SisRecord):
     def partition_key(self) -> str:
         return self.student_oid
 
+    def subject(self) -> str:
+        return self.hoks_id
+
 
 class StatusPeriod(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=True)
@@ -126,9 +129,15 @@ class StudyRightStatus(_SisRecord):
     estimated_end: date | None = None
     completed_points: float = Field(default=0, ge=0)
     completed_units: int = Field(default=0, ge=0)
+    compulsory_education_ends: date | None = Field(
+        default=None, description="Derived by the adapter (Valpas); never a birth date or a hetu"
+    )
 
     def partition_key(self) -> str:
         return self.student_oid
+
+    def subject(self) -> str:
+        return self.study_right_oid
 
 
 class AbsenceRecorded(_SisRecord):
@@ -144,6 +153,9 @@ class AbsenceRecorded(_SisRecord):
     def partition_key(self) -> str:
         return self.student_oid
 
+    def subject(self) -> str:
+        return self.absence_id
+
 
 class CreditRecorded(_SisRecord):
     EVENT_TYPE = "sis-credit"
@@ -157,3 +169,12 @@ class CreditRecorded(_SisRecord):
 
     def partition_key(self) -> str:
         return self.student_oid
+
+    def subject(self) -> str:
+        return self.credit_id
+
+
+SisEvent = Annotated[
+    StudentUpserted | GroupUpserted | StaffUpserted | HoksUpdated | StudyRightStatus | AbsenceRecorded | CreditRecorded,
+    Field(discriminator="event_type"),
+]

@@ -24,8 +24,10 @@ from hoks_shared.settings import ServiceSettings
 from hoks_shared.topics import Topic, TopicNaming
 
 
-def create_broker(settings: ServiceSettings, metrics: ServiceMetrics, **extra: Any) -> KafkaBroker:
-    sink = DeadLetterSink(metrics, consumer_group=consumer_group(settings))
+def create_broker(
+    settings: ServiceSettings, metrics: ServiceMetrics, sink: DeadLetterSink | None = None, **extra: Any
+) -> KafkaBroker:
+    sink = sink or DeadLetterSink(metrics, consumer_group=consumer_group(settings))
     broker = KafkaBroker(
         settings.kafka.bootstrap_servers,
         acks="all",
@@ -63,4 +65,24 @@ def subscriber(
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         **options,
+    )
+
+
+def batch_subscriber(
+    router: KafkaRouter | KafkaBroker,
+    naming: TopicNaming,
+    topics: list[Topic],
+    group_id: str,
+    max_records: int = 2000,
+) -> Callable[[Callable[..., Any]], Any]:
+    """Several topics, consumed in batches (for high-volume feeds); same conventions as ``subscriber``."""
+    return router.subscriber(
+        *[naming.name(t) for t in topics],
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=100,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
     )

@@ -22,6 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_shared.logs import configure_logging
 from hoks_shared.messaging.broker import consumer_group, create_broker
+from hoks_shared.messaging.dead_letter import DeadLetterSink
 from hoks_shared.messaging.publishing import EventPublisher
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.settings import ServiceSettings
@@ -47,6 +48,7 @@ class ServiceRuntime:
     db: AsyncDatabase[dict[str, Any]]
     naming: TopicNaming
     publisher: EventPublisher
+    dead_letters: DeadLetterSink | None = None
     relay: OutboxRelay | None = None
     extra_asgi_routes: list[tuple[str, Any]] = field(default_factory=list)
 
@@ -74,7 +76,8 @@ class ServiceRuntime:
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     metrics = ServiceMetrics(settings.service_name)
-    broker = create_broker(settings, metrics)
+    dead_letters = DeadLetterSink(metrics, consumer_group=consumer_group(settings))
+    broker = create_broker(settings, metrics, dead_letters)
     mongo = create_client(settings.mongo, app_name=f"hoks-{settings.service_name}")
     naming = TopicNaming(settings.kafka.topic_prefix)
     return ServiceRuntime(
@@ -85,6 +88,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         db=mongo[settings.database_name()],
         naming=naming,
         publisher=EventPublisher(broker, naming, source=f"/hoks/{settings.service_name}"),
+        dead_letters=dead_letters,
     )
 
 

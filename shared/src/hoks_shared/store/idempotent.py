@@ -24,6 +24,7 @@ class ApplyResult(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
     STALE = "stale"
+    REJECTED = "rejected"  # refused for a reason other than its version; dead-lettered
 
 
 def merge_updates(*updates: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""The Kafka edge of the SIS views: batches from the SIS topics, each record validated on its own.
+
+An invalid record (bad JSON, contract violation, missing CloudEvents headers) or one the store
+refuses goes to its dead-letter topic with the reason; the rest of the batch is applied with one
+bulk write per collection. A transient failure (store unreachable) leaves the whole batch
+uncommitted, to be redelivered; the version guards make the repeat harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from faststream.kafka import KafkaMessage, KafkaRouter
+from pydantic import TypeAdapter
+
+from hoks_shared.contracts.envelope import EventMeta
+from hoks_shared.contracts.sis import SisEvent
+from hoks_shared.messaging.broker import batch_subscriber
+from hoks_shared.runtime.service import ServiceRuntime
+from hoks_shared.sisviews.projection import SisViews
+from hoks_shared.topics import Topic
+
+log = logging.getLogger(__name__)
+_SIS_EVENT: TypeAdapter[Any] = TypeAdapter(SisEvent)
+
+
+async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: ServiceRuntime) -> None:
+    """Validate, dead-letter what is invalid, apply the rest; raises only on transient failures."""
+    assert runtime.dead_letters is not None
+    events, metas, kept = [], [], []
+    for record in records:
+        try:
+            meta = EventMeta.from_headers(dict(record.headers or ()))
+            event = _SIS_EVENT.validate_json(record.value or b"")
+        except ValueError as exc:  # pydantic ValidationError and InvalidEnvelope are ValueErrors
+            await runtime.dead_letters.dead_letter(record, exc)
+            continue
+        events.append(event)
+        metas.append(meta)
+        kept.append(record)
+    if not events:
+        return
+    try:
+        outcome = await views.apply(events)
+    except Exception as exc:
+        if runtime.dead_letters.is_transient(exc):
+            await asyncio.sleep(runtime.dead_letters.retry_backoff_s)
+        raise
+    for refused in outcome.rejected:
+        await runtime.dead_letters.dead_letter(kept[refused.index], refused)
+    for (event_type, result), n in outcome.counts.items():
+        runtime.metrics.events_applied.labels(event_type=event_type, result=result).inc(n)
+    now = datetime.now(UTC)
+    for event, meta in zip(events, metas, strict=True):
+        runtime.metrics.event_to_view.labels(event_type=event.event_type).observe(
+            max(0.0, (now - meta.time).total_seconds()))
+
+
+def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic]) -> KafkaRouter:
+    router = KafkaRouter()
+
+    @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis")
+    async def on_sis_batch(msg: KafkaMessage) -> None:
+        await ingest_batch(msg.raw_message, views, runtime)
+
+    return router
