@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -21,6 +22,11 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback by default)")
 	dataDir := flag.String("sqlite-dir", "data", "directory for the SQLite databases (created if missing)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	sqliteParams := flag.String("sqlite-params", "_txlock=immediate&_pragma=synchronous(normal)",
+		"query parameters of the SQLite URI; immediate transactions serialise writers instead of "+
+			"failing or stalling on lock upgrades under concurrent writes")
+	indexEvery := flag.Duration("id-index-interval", 2*time.Second,
+		"how often to add the _id lookup index to new collection tables (see idindex.go)")
 	flag.Parse()
 
 	var level slog.Level
@@ -39,7 +45,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
+		SQLiteURL: "file:" + *dataDir + "/?" + *sqliteParams,
 	})
 	if err != nil {
 		logger.Error("cannot start FerretDB", "error", err)
@@ -48,6 +54,8 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	go keepIDIndexes(ctx, *dataDir, *indexEvery, logger)
 
 	logger.Warn("FerretDB listening", "listen", *listen, "sqlite_dir", *dataDir)
 	if err := f.Run(ctx); err != nil {

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
@@ -73,7 +74,7 @@ def batch_subscriber(
     naming: TopicNaming,
     topics: list[Topic],
     group_id: str,
-    max_records: int = 2000,
+    max_records: int = 10000,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Several topics, consumed in batches (for high-volume feeds); same conventions as ``subscriber``."""
     return router.subscriber(
@@ -85,4 +86,7 @@ def batch_subscriber(
         max_records=max_records,
         batch_timeout_ms=100,
         max_partition_fetch_bytes=8 * 1024 * 1024,
+        # partition N of every topic to the same member: an entity keyed alike on several
+        # topics has a single writer (see sisviews.projection.SisViews)
+        partition_assignment_strategy=(RangePartitionAssignor,),
     )

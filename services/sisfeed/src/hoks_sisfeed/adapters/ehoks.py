@@ -28,8 +28,11 @@ UNIT_GROUPS: dict[str, str] = {
 }
 
 
+EHOKS_MARKERS = frozenset({"oppija-oid", "opiskeluoikeus-oid", "ensikertainen-hyvaksyminen"})
+
+
 def looks_like_ehoks(doc: Any) -> bool:
-    return isinstance(doc, dict) and "oppija-oid" in doc
+    return isinstance(doc, dict) and not EHOKS_MARKERS.isdisjoint(doc)
 
 
 def _oid(reader: Reader, doc: dict, field: str) -> str:
