@@ -1,0 +1,44 @@
+"""How SIS events map onto a service's SIS view, decided without the store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hoks_shared.contracts.sis import AbsenceRecorded, HoksUpdated
+from hoks_shared.sisviews.projection import STUDENTS, _DocChange, _lookup, nest, view_update
+from hoks_shared.testing import samples
+
+
+def absence(version: int, hours: float = 2) -> AbsenceRecorded:
+    return AbsenceRecorded(source_version=version, absence_id="abs.1", student_oid=samples.STUDENT,
+                           day=date(2026, 9, 1), hours=hours)
+
+
+def test_each_section_has_its_own_version_path_and_ids_become_safe_field_names():
+    update = view_update(absence(5))
+    assert update.collection == STUDENTS and update.doc_id == samples.STUDENT
+    assert update.version_path == "absences.abs_1.v"
+    assert update.set_fields() == {"absences.abs_1": {"day": "2026-09-01", "hours": 2.0, "excused": False, "v": 5}}
+    student = next(e for e in samples.one_of_each() if e.event_type == "sis-student")
+    assert view_update(student).version_path == "_v.student"
+    assert view_update(student).set_fields()["_v.student"] == 1
+    assert "student_oid" not in view_update(student).fields
+
+
+def test_nest_builds_a_new_document_from_set_paths():
+    assert nest({"a.b": 1, "a.c": 2, "d": 3, "_v.student": 4}) == {"a": {"b": 1, "c": 2}, "d": 3, "_v": {"student": 4}}
+
+
+def test_only_sections_newer_than_the_stored_document_are_written():
+    newer, same = view_update(absence(7, hours=3)), view_update(absence(5))
+    hoks_event = next(e for e in samples.one_of_each() if isinstance(e, HoksUpdated))
+    hoks = view_update(hoks_event)
+    change = _DocChange(STUDENTS, samples.STUDENT, {newer.version_path: (0, newer), hoks.version_path: (1, hoks)})
+    stored = {"_id": samples.STUDENT, "absences": {"abs_1": {"hours": 2.0, "v": 5}}, "hoks": {"v": 9}}
+    write, stale = change.newer_than(stored)
+    assert [i for i, _ in write] == [0] and stale == [1]
+    assert _DocChange.fields(write) == {"absences.abs_1": {"day": "2026-09-01", "hours": 3.0, "excused": False, "v": 7}}
+    assert change.newer_than(None)[1] == []  # nothing stored: everything is new
+    again = _DocChange(STUDENTS, samples.STUDENT, {same.version_path: (0, same)})
+    assert again.newer_than(stored) == ([], [0])  # the same version twice changes nothing
+    assert _lookup(stored, "absences.abs_1.v") == 5 and _lookup(stored, "credits.x.v") is None
