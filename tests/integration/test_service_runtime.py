@@ -47,7 +47,11 @@ async def test_health_checks_kafka_and_store_and_metrics_are_exported(stack, ser
     server, task = await serve_in_loop(app, port)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            health = await http.get("/health")
+            for _ in range(30):  # just started: the broker may take a moment to answer its first ping
+                health = await http.get("/health")
+                if health.status_code == 200:
+                    break
+                await asyncio.sleep(0.5)
             metrics = await http.get("/metrics")
             asyncapi = await http.get("/docs/asyncapi")
     finally:
