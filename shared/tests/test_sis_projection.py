@@ -42,3 +42,18 @@ def test_only_sections_newer_than_the_stored_document_are_written():
     again = _DocChange(STUDENTS, samples.STUDENT, {same.version_path: (0, same)})
     assert again.newer_than(stored) == ([], [0])  # the same version twice changes nothing
     assert _lookup(stored, "absences.abs_1.v") == 5 and _lookup(stored, "credits.x.v") is None
+
+
+def test_version_cache_remembers_merges_evicts_and_forgets():
+    from hoks_shared.sisviews.projection import VersionCache
+
+    cache = VersionCache(max_docs=2)
+    cache.remember(STUDENTS, "a", {"hoks.v": 1})
+    cache.remember(STUDENTS, "a", {"_v.student": 3})
+    assert cache.get(STUDENTS, "a") == {"hoks.v": 1, "_v.student": 3}
+    cache.remember(STUDENTS, "b", {"hoks.v": 1})
+    cache.get(STUDENTS, "a")  # a is now the most recently used
+    cache.remember(STUDENTS, "c", {"hoks.v": 1})
+    assert cache.get(STUDENTS, "b") is None and cache.get(STUDENTS, "a") is not None
+    cache.clear()
+    assert cache.get(STUDENTS, "a") is None

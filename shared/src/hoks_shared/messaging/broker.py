@@ -75,6 +75,7 @@ def batch_subscriber(
     topics: list[Topic],
     group_id: str,
     max_records: int = 10000,
+    **options: Any,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Several topics, consumed in batches (for high-volume feeds); same conventions as ``subscriber``."""
     return router.subscriber(
@@ -89,4 +90,5 @@ def batch_subscriber(
         # partition N of every topic to the same member: an entity keyed alike on several
         # topics has a single writer (see sisviews.projection.SisViews)
         partition_assignment_strategy=(RangePartitionAssignor,),
+        **options,
     )

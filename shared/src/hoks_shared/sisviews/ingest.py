@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka import ConsumerRebalanceListener
 from faststream.kafka import KafkaMessage, KafkaRouter
 from pydantic import TypeAdapter
 
@@ -60,10 +61,23 @@ async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: Service
             max(0.0, (now - meta.time).total_seconds()))
 
 
+class ForgetOnRebalance(ConsumerRebalanceListener):
+    """Partitions moved: what this consumer remembers writing may no longer be the latest."""
+
+    def __init__(self, views: SisViews) -> None:
+        self.views = views
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self.views.cache.clear()
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.views.cache.clear()
+
+
 def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic]) -> KafkaRouter:
     router = KafkaRouter()
 
-    @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis")
+    @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis", listener=ForgetOnRebalance(views))
     async def on_sis_batch(msg: KafkaMessage) -> None:
         await ingest_batch(msg.raw_message, views, runtime)
 

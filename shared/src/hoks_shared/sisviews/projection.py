@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,6 +161,36 @@ def _lookup(doc: dict[str, Any], path: str) -> Any:
     return node
 
 
+class VersionCache:
+    """What this consumer last wrote to each document: the section versions (bounded, LRU).
+
+    Valid only while the consumer owns the partitions those documents' events come from (it is
+    then their only writer); the subscriber clears it on every rebalance. A hit saves the read.
+    """
+
+    def __init__(self, max_docs: int = 50_000) -> None:
+        self.max_docs = max_docs
+        self._docs: OrderedDict[tuple[str, str], dict[str, int]] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, collection: str, doc_id: str) -> dict[str, int] | None:
+        versions = self._docs.get((collection, doc_id))
+        if versions is not None:
+            self._docs.move_to_end((collection, doc_id))
+        return versions
+
+    def remember(self, collection: str, doc_id: str, versions: dict[str, int]) -> None:
+        key = (collection, doc_id)
+        self._docs.setdefault(key, {}).update(versions)
+        self._docs.move_to_end(key)
+        while len(self._docs) > self.max_docs:
+            self._docs.popitem(last=False)
+
+    def clear(self) -> None:
+        self._docs.clear()
+
+
 class SisViews:
     """Applies batches of SIS events with as few and as cheap store operations as possible.
 
@@ -181,9 +211,11 @@ class SisViews:
     (see ``WRITE_CHUNK``). Both limits shaped this class; it is just as correct on MongoDB.
     """
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], read_concurrency: int = 8) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], read_concurrency: int = 8,
+                 cache: VersionCache | None = None) -> None:
         self.db = db
         self.read_concurrency = read_concurrency
+        self.cache = cache or VersionCache()
 
     async def ensure_indexes(self) -> None:
         students = self.db[STUDENTS]
@@ -223,7 +255,17 @@ class SisViews:
         for change in changes.values():
             by_collection[change.collection].append(change)
         for collection, docs in by_collection.items():
-            stored = await self._read(collection, [d.doc_id for d in docs])
+            stored: dict[str, dict[str, Any]] = {}
+            unknown = []
+            for change in docs:
+                versions = self.cache.get(collection, change.doc_id)
+                if versions is None:
+                    unknown.append(change.doc_id)
+                else:
+                    stored[change.doc_id] = {"_id": change.doc_id, **nest(versions)}
+            self.cache.hits += len(docs) - len(unknown)
+            self.cache.misses += len(unknown)
+            stored.update(await self._read(collection, unknown))
             inserts: list[tuple[_DocChange, list[tuple[int, ViewUpdate]]]] = []
             updates: list[tuple[_DocChange, list[tuple[int, ViewUpdate]]]] = []
             for change in docs:
@@ -256,6 +298,7 @@ class SisViews:
             error = failed.get(i)
             if error is None:
                 self._count(counts, events, write, ApplyResult.APPLIED)
+                self.cache.remember(collection, change.doc_id, {u.version_path: u.version for _, u in write})
             else:
                 self._count(counts, events, write, ApplyResult.REJECTED)
                 rejected += [WriteRejected(index, f"store refused the document: {error.get('errmsg')}")
@@ -269,8 +312,9 @@ class SisViews:
             try:
                 await coll.bulk_write([UpdateOne({"_id": change.doc_id}, {"$set": _DocChange.fields(write)})
                                        for change, write in chunk], ordered=False)
-                for _, write in chunk:
+                for change, write in chunk:
                     self._count(counts, events, write, ApplyResult.APPLIED)
+                    self.cache.remember(collection, change.doc_id, {u.version_path: u.version for _, u in write})
                 continue
             except (ConnectionFailure, NetworkTimeout):
                 raise
@@ -280,6 +324,7 @@ class SisViews:
                 try:
                     await coll.update_one({"_id": change.doc_id}, {"$set": _DocChange.fields(write)})
                     self._count(counts, events, write, ApplyResult.APPLIED)
+                    self.cache.remember(collection, change.doc_id, {u.version_path: u.version for _, u in write})
                 except (ConnectionFailure, NetworkTimeout):
                     raise
                 except PyMongoError as exc:
