@@ -9,4 +9,5 @@ topics it subscribes to:
 
 Each section carries the source version it was written from; an update whose version is not
 newer than the section's changes nothing (replays, duplicates and late arrivals are harmless).
+``projection`` decides and writes; ``ingest`` is the Kafka edge.
 """

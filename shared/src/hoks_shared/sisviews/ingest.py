@@ -1,9 +1,10 @@
 """The Kafka edge of the SIS views: batches from the SIS topics, each record validated on its own.
 
 An invalid record (bad JSON, contract violation, missing CloudEvents headers) or one the store
-refuses goes to its dead-letter topic with the reason; the rest of the batch is applied with one
-bulk write per collection. A transient failure (store unreachable) leaves the whole batch
-uncommitted, to be redelivered; the version guards make the repeat harmless.
+refuses goes to its dead-letter topic with the reason; the rest of the batch is applied by
+``SisViews`` (one insert or ``$set`` per touched document). A transient failure (store
+unreachable) leaves the whole batch uncommitted, to be redelivered; the version checks make the
+repeat harmless.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""How each SIS event changes a service's SIS view: one guarded single-document update each."""
+"""How SIS events change a service's SIS view: each event writes one versioned section of one
+document; a batch becomes one insert or one ``$set`` per document."""
 
 from __future__ import annotations
 
@@ -43,25 +44,11 @@ class ViewUpdate:
     version: int
     fields: dict[str, Any]
 
-    def guard(self) -> dict[str, Any]:
-        """Only a newer version than the section holds may write it."""
-        return {"$or": [{self.version_path: {"$exists": False}}, {self.version_path: {"$lt": self.version}}]}
-
-    def filter(self) -> dict[str, Any]:
-        return {"_id": self.doc_id, **self.guard()}
-
-    def update(self) -> dict[str, Any]:
-        return {"$set": self.set_fields()}
-
     def set_fields(self) -> dict[str, Any]:
         """The fields with the version; a section written whole carries its ``v`` inside already."""
         if any(self.version_path.startswith(key + ".") for key in self.fields):
             return dict(self.fields)
         return {**self.fields, self.version_path: self.version}
-
-    def operation(self) -> UpdateOne:
-        """Guarded and without upsert: a version that is not newer matches nothing."""
-        return UpdateOne(self.filter(), self.update())
 
 
 def _data(event: Any, *drop: str) -> dict[str, Any]:
