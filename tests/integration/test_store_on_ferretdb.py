@@ -8,7 +8,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from hoks_shared.metrics import ServiceMetrics
-from hoks_shared.store.idempotent import ApplyResult, apply_if_newer, apply_once, merge_updates
+from hoks_shared.store.idempotent import ApplyResult, apply_once, merge_updates
 from hoks_shared.store.outbox import OUTBOX, PENDING, OutboxRelay, ensure_outbox_index, outbox_update
 
 pytestmark = pytest.mark.integration
@@ -31,15 +31,6 @@ async def test_apply_once_applies_each_event_id_once(db):
     doc = await c.find_one({"_id": "k"})
     assert doc["n"] == 2
     assert doc["_applied"] == ["e1", "e2"]
-
-
-async def test_apply_if_newer_keeps_the_newest_version(db):
-    c = db.students
-    assert await apply_if_newer(c, "s", 5, {"group": "B"}) == ApplyResult.APPLIED
-    assert await apply_if_newer(c, "s", 4, {"group": "A"}) == ApplyResult.STALE
-    assert await apply_if_newer(c, "s", 5, {"group": "A"}) == ApplyResult.STALE
-    assert await apply_if_newer(c, "s", 6, {"group": "C"}) == ApplyResult.APPLIED
-    assert (await c.find_one({"_id": "s"}))["group"] == "C"
 
 
 def test_merge_updates_refuses_conflicting_fields():

@@ -9,24 +9,15 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
+from hoks_shared.messaging.security import aiokafka_options
 from hoks_shared.settings import KafkaSettings
 from hoks_sisfeed.records import FeedRecord
 
 
 async def publish_records(records: Iterable[FeedRecord], kafka: KafkaSettings, *, progress: Any = None,
                           in_flight: int = 5000) -> int:
-    from hoks_shared.messaging.security import ssl_context
-
-    options: dict[str, Any] = {}
-    if kafka.security_protocol != "PLAINTEXT":
-        options["security_protocol"] = kafka.security_protocol
-        if kafka.security_protocol in {"SSL", "SASL_SSL"}:
-            options["ssl_context"] = ssl_context(kafka)
-        if kafka.security_protocol.startswith("SASL"):
-            options.update(sasl_mechanism=kafka.sasl_mechanism, sasl_plain_username=kafka.sasl_username,
-                           sasl_plain_password=kafka.sasl_password.get_secret_value() if kafka.sasl_password else None)
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all", enable_idempotence=True,
-                                linger_ms=10, max_batch_size=512 * 1024, **options)
+                                linger_ms=10, max_batch_size=512 * 1024, **aiokafka_options(kafka))
     await producer.start()
     sent = 0
     pending: list[asyncio.Future[Any]] = []

@@ -31,3 +31,20 @@ def kafka_security(settings: KafkaSettings) -> BaseSecurity | None:
         settings.sasl_mechanism
     ]
     return cls(settings.sasl_username, password, ssl_context=context, use_ssl=use_ssl)
+
+
+def aiokafka_options(settings: KafkaSettings) -> dict[str, object]:
+    """The same security for a plain aiokafka client (bulk producers, admin tools)."""
+    protocol = settings.security_protocol
+    if protocol == "PLAINTEXT":
+        return {}
+    options: dict[str, object] = {"security_protocol": protocol}
+    if protocol in {"SSL", "SASL_SSL"}:
+        options["ssl_context"] = ssl_context(settings)
+    if protocol.startswith("SASL"):
+        options.update(
+            sasl_mechanism=settings.sasl_mechanism,
+            sasl_plain_username=settings.sasl_username,
+            sasl_plain_password=settings.sasl_password.get_secret_value() if settings.sasl_password else None,
+        )
+    return options

@@ -1,11 +1,9 @@
-"""Idempotent and order-safe view updates, each one atomic single-document update.
+"""Idempotent view updates, each one atomic single-document update.
 
 ``apply_once``: the document remembers the ids of the events applied to it (``_applied``); the
 filter excludes documents that already hold the id, and the upsert then fails on the unique
-``_id``: the event is recognised as a duplicate without a transaction.
-
-``apply_if_newer``: for entity snapshots (SIS feeds) the document keeps the ``_version`` of the
-source; an update with a version not greater than the stored one changes nothing.
+``_id``: the event is recognised as a duplicate without a transaction. (Entity snapshots from the
+SIS use source versions instead: ``hoks_shared.sisviews``.)
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 APPLIED = "_applied"
-VERSION = "_version"
 
 
 class ApplyResult(StrEnum):
@@ -53,20 +50,4 @@ async def apply_once(
         )
     except DuplicateKeyError:
         return ApplyResult.DUPLICATE
-    return ApplyResult.APPLIED
-
-
-async def apply_if_newer(
-    collection: AsyncCollection[dict[str, Any]],
-    doc_id: Any,
-    version: int,
-    fields: dict[str, Any],
-    extra_update: dict[str, Any] | None = None,
-) -> ApplyResult:
-    guard = {"$or": [{VERSION: {"$exists": False}}, {VERSION: {"$lt": version}}]}
-    update = merge_updates({"$set": {**fields, VERSION: version}}, extra_update or {})
-    try:
-        await collection.update_one({"_id": doc_id, **guard}, update, upsert=True)
-    except DuplicateKeyError:
-        return ApplyResult.STALE
     return ApplyResult.APPLIED
