@@ -67,3 +67,22 @@ async def test_outbox_entries_are_published_in_order_and_removed_only_after_publ
     doc = await c.find_one({"_id": "a"})
     assert doc[OUTBOX] == [] and doc[PENDING] == 0 and doc["state"] == 2
     assert await relay.drain_once() == 0
+
+
+async def test_a_notified_document_is_drained_by_id_without_a_sweep(db):
+    c = db.things
+    entry = {"id": "n1", "topic": "t", "key": "k", "headers": {}, "body": {}}
+    other = {"id": "n2", "topic": "t", "key": "k", "headers": {}, "body": {}}
+    await c.update_one({"_id": "notified"}, outbox_update([entry]), upsert=True)
+    await c.update_one({"_id": "left-behind"}, outbox_update([other]), upsert=True)
+    published: list[str] = []
+
+    async def publish(e):
+        published.append(e["id"])
+
+    relay = OutboxRelay([c], publish, ServiceMetrics("it"))
+    relay.notify("things", "notified")
+    assert await relay.drain_once(sweep=False) == 1
+    assert published == ["n1"]
+    assert await relay.drain_once(sweep=True) == 1  # the sweep finds what nobody notified
+    assert published == ["n1", "n2"]

@@ -50,6 +50,7 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     log_level: str = "INFO"
     outbox_poll_seconds: float = 1.0
+    outbox_sweep_seconds: float = 30.0
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
 

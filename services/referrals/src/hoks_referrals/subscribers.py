@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaRouter
 
-from hoks_referrals.adapters.repository import MongoReferralRepository
+from hoks_referrals.adapters.repository import REFERRALS, MongoReferralRepository
 from hoks_referrals.handlers import refer_from_checklist
 from hoks_shared.contracts.meetings import ChecklistCompleted, MeetingOutcomeEvent
 from hoks_shared.messaging.broker import subscriber
@@ -25,8 +25,9 @@ def build_router(runtime: ServiceRuntime, referrals: MongoReferralRepository) ->
         if not isinstance(event, ChecklistCompleted):
             return
         created = await refer_from_checklist(event, referrals, outbox_entry)
-        if created and runtime.relay is not None:
-            runtime.relay.notify()
+        if runtime.relay is not None:
+            for referral_id in created:
+                runtime.relay.notify(REFERRALS, referral_id)
         result = ApplyResult.APPLIED if created else ApplyResult.DUPLICATE
         runtime.metrics.observe_applied(event.event_type, result, meta.time)
 

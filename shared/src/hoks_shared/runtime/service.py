@@ -66,6 +66,7 @@ class ServiceRuntime:
             self.publisher.publish_entry,
             self.metrics,
             self.settings.outbox_poll_seconds,
+            self.settings.outbox_sweep_seconds,
         )
         return self.relay
 
