@@ -10,8 +10,11 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+#: The shape of a national OID, for code that checks OIDs outside a pydantic model.
+OID_PATTERN = r"^1\.2\.246\.562\.\d{1,3}\.\d{5,20}$"
+
 #: A national OID such as ``1.2.246.562.24.10000000001`` (person) or ``...15...`` (study right).
-Oid = Annotated[str, StringConstraints(pattern=r"^1\.2\.246\.562\.\d{1,3}\.\d{5,20}$")]
+Oid = Annotated[str, StringConstraints(pattern=OID_PATTERN)]
 
 #: A provider-local code: group code, unit code, meeting id, referral id.
 LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]

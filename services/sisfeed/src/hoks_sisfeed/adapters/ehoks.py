@@ -14,11 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hoks_shared.contracts.identifiers import OID_PATTERN
 from hoks_shared.contracts.sis import HoksUpdated, PlannedUnit
 from hoks_sisfeed.adapters.dates import epoch_ms, parse_date, parse_datetime
 from hoks_sisfeed.adapters.errors import ConversionError, Reader
 
-OID_RE = re.compile(r"^1\.2\.246\.562\.\d{1,3}\.\d{5,20}$")
+OID_RE = re.compile(OID_PATTERN)
 
 UNIT_GROUPS: dict[str, str] = {
     "hankittavat-ammat-tutkinnon-osat": "vocational",
@@ -106,5 +107,4 @@ def convert_hoks(doc: Any, source: str) -> HoksUpdated:
             learning_support=bool(doc.get("oppimisen-tuki")),
         )
     except ValidationError as exc:
-        first_error = exc.errors()[0]
-        raise ConversionError(source, ".".join(str(p) for p in first_error["loc"]), first_error["msg"]) from None
+        raise ConversionError.from_validation(source, exc) from None

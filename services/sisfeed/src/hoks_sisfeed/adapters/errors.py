@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class ConversionError(ValueError):
     def __init__(self, source: str, field: str, problem: str) -> None:
@@ -9,6 +11,13 @@ class ConversionError(ValueError):
         self.source = source
         self.field = field
         self.problem = problem
+
+    @classmethod
+    def from_validation(cls, source: str, exc: ValidationError, where: str = "") -> ConversionError:
+        """The first contract violation of a converted document, with the field it concerns."""
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        return cls(source, f"{where}: {field}" if where else field, first["msg"])
 
 
 class Reader:

@@ -102,6 +102,5 @@ def convert_koski(doc: Any, source: str, persons: PersonResolver | None = None) 
                     unit_code=code, points=value, day=day,
                 ))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise ConversionError(source, f"{where}: " + ".".join(str(p) for p in first["loc"]), first["msg"]) from None
+            raise ConversionError.from_validation(source, exc, where) from None
     return events

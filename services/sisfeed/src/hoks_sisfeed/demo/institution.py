@@ -27,6 +27,7 @@ from hoks_shared.contracts.sis import (
     StudentUpserted,
     StudyRightStatus,
 )
+from hoks_sisfeed.adapters.dates import epoch_ms
 from hoks_sisfeed.demo.vocabulary import COMMON_UNITS, FIRST_NAMES, LAST_NAMES, UNITS, VOCATIONAL_UNITS
 
 #: study type → (months of planned study, students per group, planned points)
@@ -87,7 +88,7 @@ def _stamp(day: date) -> datetime:
 
 
 def _ms(day: date) -> int:
-    return int(_stamp(day).timestamp() * 1000)
+    return epoch_ms(_stamp(day))
 
 
 class DemoInstitution:
