@@ -115,12 +115,21 @@ class Kafka:
     def start(self) -> None:
         self._write_properties()
         if not (self.data / "meta.properties").is_file():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = new_cluster_id()
             self.cfg.logs_dir.mkdir(parents=True, exist_ok=True)
             _run(self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self.props)),
                  cwd=self.cfg.root, what="Kafka storage format")
         processes.spawn(self._java("kafka.Kafka", str(self.props), heap=self.cfg.kafka_heap),
                         log_file=self.log, pid_file=self.pid_file, cwd=self.cfg.root)
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id (base64url of a UUID) that does not start with '-': the storage tool's
+    argument parser would take such an id for an option (as Kafka's own Uuid.randomUuid avoids)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 async def _kafka_answers(bootstrap: str) -> bool:
