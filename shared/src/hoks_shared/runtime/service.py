@@ -15,16 +15,22 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
+from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker, KafkaRouter
 from prometheus_client import make_asgi_app
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from hoks_shared.auth.audit import AUDIT_LOG, AuditTrail
+from hoks_shared.auth.settings import AuthSettings
+from hoks_shared.auth.tokens import TokenVerifier
 from hoks_shared.logs import configure_logging
 from hoks_shared.messaging.broker import consumer_group, create_broker
 from hoks_shared.messaging.dead_letter import DeadLetterSink
 from hoks_shared.messaging.publishing import EventPublisher
 from hoks_shared.metrics import ServiceMetrics
+from hoks_shared.runtime.consumer_lag import ConsumerLagCollector, subscribed_groups
+from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.store.client import create_client, ping
 from hoks_shared.store.outbox import OutboxRelay, ensure_outbox_index
@@ -33,6 +39,8 @@ from hoks_shared.topics import TopicNaming
 log = logging.getLogger(__name__)
 
 StartupHook = Callable[["ServiceRuntime"], Awaitable[None]]
+#: Sets gauges on the service's metrics (e.g. ``metrics.referrals_open``); run every N seconds.
+GaugeRefresher = Callable[[ServiceMetrics], Awaitable[None]]
 
 
 class HasIndexes(Protocol):
@@ -51,6 +59,27 @@ class ServiceRuntime:
     dead_letters: DeadLetterSink | None = None
     relay: OutboxRelay | None = None
     extra_asgi_routes: list[tuple[str, Any]] = field(default_factory=list)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    http: FastAPI | None = None
+    _verifier: TokenVerifier | None = None
+    _audit: AuditTrail | None = None
+
+    @property
+    def verifier(self) -> TokenVerifier:
+        if self._verifier is None:
+            self._verifier = TokenVerifier(self.auth)
+        return self._verifier
+
+    @property
+    def audit(self) -> AuditTrail:
+        """The audit trail (``audit_log`` + the audit topic through the outbox)."""
+        if self._audit is None:
+            relay = self.use_outbox(AUDIT_LOG)
+            self._audit = AuditTrail(self.db, self.publisher, self.name, relay)
+        return self._audit
+    #: consumer lag is collected every this many seconds (0 turns it off)
+    consumer_lag_seconds: float = 15.0
+    periodic: list[PeriodicTask] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -60,7 +89,25 @@ class ServiceRuntime:
     def group_id(self) -> str:
         return consumer_group(self.settings)
 
+    def add_gauge_refresher(self, name: str, refresh: GaugeRefresher, every_s: float = 30.0) -> PeriodicTask:
+        """Run ``refresh(metrics)`` every ``every_s`` seconds while the app runs (failures are counted in
+        ``hoks_gauge_refresh_errors_total``, successes stamped in ``hoks_gauge_refresh_last_success_timestamp_seconds``)."""
+        metrics = self.metrics
+
+        async def run() -> None:
+            await refresh(metrics)
+            metrics.gauge_refreshed.labels(name).set_to_current_time()
+
+        task = PeriodicTask(f"gauges:{name}", run, every_s,
+                            on_error=lambda _exc: metrics.gauge_refresh_errors.labels(name).inc())
+        self.periodic.append(task)
+        return task
+
     def use_outbox(self, *collection_names: str) -> OutboxRelay:
+        """Collections whose documents stage events; calls add up (one relay per service)."""
+        if self.relay is not None:
+            self.relay.add_collections([self.db[n] for n in collection_names])
+            return self.relay
         self.relay = OutboxRelay(
             [self.db[n] for n in collection_names],
             self.publisher.publish_entry,
@@ -99,10 +146,23 @@ def create_app(
     *,
     indexed: Sequence[HasIndexes] = (),
     on_startup: Sequence[StartupHook] = (),
+    http_routers: Sequence[APIRouter] = (),
+    http_title: str | None = None,
+    http_description: str = "",
 ) -> AsgiFastStream:
-    """The service's ASGI app; ``indexed`` repositories create their indexes before consuming."""
+    """The service's ASGI app; ``indexed`` repositories create their indexes before consuming.
+
+    ``http_routers`` (FastAPI) form the service's HTTP API and pages, behind authentication,
+    served next to ``/health``, ``/metrics`` and ``/docs/asyncapi``.
+    """
     for router in routers:
         runtime.broker.include_router(router)
+    if runtime.http is None:
+        from hoks_shared.web.app import create_http_app, sis_demo_users
+
+        runtime.http = create_http_app(
+            http_title or f"HOKS follow-up: {runtime.name}", http_routers, verifier=runtime.verifier,
+            audit=runtime.audit, demo_users=sis_demo_users(runtime.db), description=http_description)
 
     @get(include_in_schema=False)
     async def health(scope: Any) -> AsgiResponse:
@@ -121,19 +181,35 @@ def create_app(
         for hook in on_startup:
             await hook(runtime)
 
+    lag_task: list[tuple[ConsumerLagCollector, PeriodicTask]] = []
+
     async def after_startup() -> None:
         if runtime.relay is not None:
             runtime.relay.start()
+        groups = subscribed_groups(runtime.broker)
+        if runtime.consumer_lag_seconds > 0 and groups:
+            collector = ConsumerLagCollector(runtime.settings.kafka, groups, runtime.metrics,
+                                             client_id=f"hoks-{runtime.name}-lag")
+            lag_task.append((collector, PeriodicTask("consumer-lag", _discard(collector.collect),
+                                                     runtime.consumer_lag_seconds)))
+        for task in [*runtime.periodic, *(t for _, t in lag_task)]:
+            task.start()
         log.info("service started", extra={"service": runtime.name})
 
     async def shutdown() -> None:
+        for task in [*runtime.periodic, *(t for _, t in lag_task)]:
+            await task.stop()
+        for collector, _ in lag_task:
+            await collector.close()
+        lag_task.clear()
         if runtime.relay is not None:
             await runtime.relay.stop()
 
     async def after_shutdown() -> None:
         await runtime.mongo.close()
 
-    return AsgiFastStream(
+    return _ServiceApp(
+        runtime.http,
         runtime.broker,
         asgi_routes=[
             ("/health", health),
@@ -147,6 +223,27 @@ def create_app(
         asyncapi_path="/docs/asyncapi",
         logger=logging.getLogger(f"hoks.{runtime.name}"),
     )
+
+
+def _discard(run: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+    async def call() -> None:
+        await run()
+
+    return call
+
+
+class _ServiceApp(AsgiFastStream):
+    """``AsgiFastStream`` whose unmatched HTTP paths go to the service's FastAPI app."""
+
+    def __init__(self, http: FastAPI, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.http = http
+
+    async def not_found(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+            return
+        await super().not_found(scope, receive, send)
 
 
 def serve(build: Callable[[], tuple[AsgiFastStream, ServiceRuntime]]) -> None:

@@ -55,7 +55,7 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         sweep_seconds: float = 30.0,
     ) -> None:
-        self.collections = collections
+        self.collections = list(collections)
         self.publish = publish
         self.metrics = metrics
         self.poll_seconds = poll_seconds
@@ -66,6 +66,12 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._last_sweep = 0.0
+
+    def add_collections(self, collections: list[AsyncCollection[dict[str, Any]]]) -> None:
+        for c in collections:
+            if c.name not in self._by_name:
+                self.collections.append(c)
+                self._by_name[c.name] = c
 
     def notify(self, collection: str | None = None, doc_id: Any = None) -> None:
         """Entries were staged (in ``doc_id`` of ``collection``, when given): drain soon."""

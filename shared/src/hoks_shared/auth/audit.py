@@ -1,0 +1,63 @@
+"""The audit trail: who read or changed student-level data, what, when and through which endpoint.
+
+Each record is stored in the service's ``audit_log`` collection and published as
+``audit-recorded`` on the audit topic through the outbox inside the same document, so a stored
+record is always published. Ids only: no names, no content of what was read.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from hoks_shared.auth.principal import Principal
+from hoks_shared.contracts.audit import AuditRecorded
+from hoks_shared.messaging.publishing import EventPublisher
+from hoks_shared.store.outbox import OUTBOX, PENDING
+
+AUDIT_LOG = "audit_log"
+Action = Literal["read", "create", "update", "delete"]
+
+log = logging.getLogger(__name__)
+
+
+class Notifier(Protocol):
+    def notify(self, collection: str | None = None, doc_id: Any = None) -> None: ...
+
+
+def audit_event(principal: Principal, *, action: Action, resource: str, resource_id: str,
+                student_oid: str | None, endpoint: str, at: datetime) -> AuditRecorded:
+    return AuditRecorded(
+        actor_oid=principal.staff_oid,
+        actor_client_id=principal.client_id if principal.staff_oid is None else None,
+        action=action, resource=resource, resource_id=resource_id, student_oid=student_oid,
+        endpoint=endpoint, at=at,
+    )
+
+
+class AuditTrail:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], publisher: EventPublisher, service: str,
+                 relay: Notifier | None = None) -> None:
+        self.collection = db[AUDIT_LOG]
+        self.publisher = publisher
+        self.service = service
+        self.relay = relay
+
+    async def record(self, principal: Principal, *, action: Action, resource: str, resource_id: str,
+                     student_oid: str | None = None, endpoint: str) -> AuditRecorded:
+        at = datetime.now(UTC)
+        event = audit_event(principal, action=action, resource=resource, resource_id=resource_id,
+                            student_oid=student_oid, endpoint=endpoint, at=at)
+        event_id = str(uuid.uuid4())
+        doc_id = f"{self.service}:{event_id}"
+        entry = self.publisher.entry(event, event_id=event_id, time=at)
+        # one insert holds the record and its outbox entry: stored means published (eventually)
+        await self.collection.insert_one({"_id": doc_id, "service": self.service,
+                                          **event.model_dump(mode="json"), OUTBOX: [entry], PENDING: 1})
+        if self.relay is not None:
+            self.relay.notify(AUDIT_LOG, doc_id)
+        return event

@@ -1,0 +1,131 @@
+"""The FastAPI app of a service: its HTTP API (OpenAPI at ``/openapi.json``, docs at ``/docs``),
+its staff pages, and the sign-in routes.
+
+In ``HOKS_AUTH_MODE=dev`` the sign-in page lists demo users (the staff of the service's SIS view
+plus a director and an integration client) and sets the session cookie with a token from the
+development issuer. In production the provider's identity provider signs people in (see the
+README: an OIDC-aware reverse proxy in front passes the bearer token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from hoks_shared.auth.audit import AuditTrail
+from hoks_shared.auth.dependencies import LoginRequired
+from hoks_shared.auth.tokens import TokenVerifier
+from hoks_shared.web.render import SHARED_TEMPLATES, render
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    subject: str
+    name: str
+    roles: list[str]
+    units: list[str] = field(default_factory=list)
+    staff_oid: str | None = None
+    scopes: list[str] = field(default_factory=list)
+
+
+DemoUsers = Callable[[], Awaitable[list[DemoUser]]]
+
+#: Synthetic demo users that the SIS staff feed does not have.
+DIRECTOR = DemoUser("1.2.246.562.24.99999999001", "Demo Director", ["director"], ["*"],
+                    staff_oid="1.2.246.562.24.99999999001")
+INTEGRATION = DemoUser("demo-integration-client", "Demo integration client", ["integration-client"],
+                       scopes=["referrals:read", "meetings:read", "reports:read", "schedule:read"])
+
+
+def _safe_next(value: str | None) -> str:
+    target = unquote(value or "/")
+    # only local paths: never redirect off-site after sign-in
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def create_http_app(
+    title: str,
+    routers: Sequence[APIRouter],
+    *,
+    verifier: TokenVerifier,
+    audit: AuditTrail | Any,
+    demo_users: DemoUsers | None = None,
+    version: str = "1",
+    description: str = "",
+) -> FastAPI:
+    app = FastAPI(title=title, version=version, description=description,
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.state.verifier = verifier
+    app.state.audit = audit
+    dev = verifier.dev_issuer is not None
+    cookie = verifier.settings.session_cookie
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/auth/login?next={exc.next_url}", status_code=303)
+
+    auth = APIRouter(prefix="/auth", tags=["sign-in"], include_in_schema=False)
+
+    @auth.get("/login")
+    async def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002
+        users = None
+        if dev:
+            users = [DIRECTOR, INTEGRATION] + (await demo_users() if demo_users else [])
+        return render(request, SHARED_TEMPLATES, "login.html",
+                      {"users": users, "next": _safe_next(next), "dev_auth": dev})
+
+    @auth.get("/dev/sign-in")
+    async def dev_sign_in(request: Request, user: str, next: str = "/") -> Response:  # noqa: A002
+        if not dev or verifier.dev_issuer is None:
+            raise HTTPException(404, detail="the development issuer is off")
+        known = [DIRECTOR, INTEGRATION] + (await demo_users() if demo_users else [])
+        match = [u for u in known if u.subject == user]
+        if not match:
+            raise HTTPException(404, detail=f"no demo user {user}")
+        next_user = match[0]
+        token = verifier.dev_issuer.mint(subject=next_user.subject, roles=next_user.roles,
+                                         staff_oid=next_user.staff_oid, unit_ids=next_user.units,
+                                         name=next_user.name, scopes=next_user.scopes)
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        response.set_cookie(cookie, token, httponly=True, samesite="lax",
+                            secure=verifier.settings.cookie_secure, max_age=8 * 3600)
+        return response
+
+    @auth.get("/logout")
+    async def logout() -> Response:
+        response = RedirectResponse("/auth/login", status_code=303)
+        response.delete_cookie(cookie)
+        return response
+
+    app.include_router(auth)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def sis_demo_users(db: Any, limit_per_role: int = 6) -> DemoUsers:
+    """Demo users from the service's ``sis_staff`` view: a few of every role."""
+
+    async def load() -> list[DemoUser]:
+        per_role: dict[str, int] = {}
+        users: list[DemoUser] = []
+        async for doc in db["sis_staff"].find({}, limit=2000):
+            roles = [r for r in doc.get("roles", [])]
+            role = roles[0] if roles else "?"
+            if per_role.get(role, 0) >= limit_per_role:
+                continue
+            per_role[role] = per_role.get(role, 0) + 1
+            users.append(DemoUser(doc["_id"], doc.get("display_name", doc["_id"]), roles,
+                                  list(doc.get("unit_ids", [])), staff_oid=doc["_id"]))
+        return sorted(users, key=lambda u: (u.roles[0] if u.roles else "", u.name))
+
+    return load
+
+
+TEMPLATES = Path(__file__).parent / "templates"

@@ -1,0 +1,91 @@
+"""Languages of the staff pages: Finnish by default, Swedish and English as translations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from fastapi import Request
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+LANG_COOKIE = "hoks_lang"
+
+Catalog = Mapping[str, Mapping[str, str]]
+
+#: Labels of the shared layout (header, navigation, sign-in).
+COMMON: Catalog = {
+    "fi": {
+        "app.title": "HOKS-seuranta", "nav.meetings": "Palaverit", "nav.referrals": "Palveluohjaukset",
+        "nav.reports": "Raportit", "nav.schedule": "Aikataulu", "auth.sign_out": "Kirjaudu ulos",
+        "auth.sign_in": "Kirjaudu sisään", "auth.dev_notice": "Kehitysympäristön kirjautuminen — ei tuotantokäyttöön",
+        "auth.choose_user": "Valitse demokäyttäjä", "auth.not_configured":
+        "Kirjautuminen tapahtuu organisaation tunnistuspalvelun kautta.", "lang.label": "Kieli",
+        "role.counselor": "opinto-ohjaaja", "role.responsible-teacher": "vastuuopettaja",
+        "role.special-needs-teacher": "erityisopettaja", "role.curator": "kuraattori",
+        "role.psychologist": "psykologi", "role.career-services": "urapalvelut",
+        "role.education-manager": "koulutuspäällikkö", "role.director": "johtaja",
+        "role.integration-client": "integraatio",
+    },
+    "sv": {
+        "app.title": "PUK-uppföljning", "nav.meetings": "Möten", "nav.referrals": "Servicehänvisningar",
+        "nav.reports": "Rapporter", "nav.schedule": "Schema", "auth.sign_out": "Logga ut",
+        "auth.sign_in": "Logga in", "auth.dev_notice": "Inloggning för utvecklingsmiljön — inte för produktion",
+        "auth.choose_user": "Välj en demoanvändare", "auth.not_configured":
+        "Inloggningen sker via organisationens identifieringstjänst.", "lang.label": "Språk",
+        "role.counselor": "studiehandledare", "role.responsible-teacher": "ansvarig lärare",
+        "role.special-needs-teacher": "speciallärare", "role.curator": "kurator",
+        "role.psychologist": "psykolog", "role.career-services": "karriärtjänster",
+        "role.education-manager": "utbildningschef", "role.director": "direktör",
+        "role.integration-client": "integration",
+    },
+    "en": {
+        "app.title": "HOKS follow-up", "nav.meetings": "Meetings", "nav.referrals": "Referrals",
+        "nav.reports": "Reports", "nav.schedule": "Schedule", "auth.sign_out": "Sign out",
+        "auth.sign_in": "Sign in", "auth.dev_notice": "Development sign-in — not for production",
+        "auth.choose_user": "Choose a demo user", "auth.not_configured":
+        "Sign-in goes through your organisation's identity provider.", "lang.label": "Language",
+        "role.counselor": "study counselor", "role.responsible-teacher": "responsible teacher",
+        "role.special-needs-teacher": "special-needs teacher", "role.curator": "curator",
+        "role.psychologist": "psychologist", "role.career-services": "career services",
+        "role.education-manager": "education manager", "role.director": "director",
+        "role.integration-client": "integration client",
+    },
+}
+
+
+def language_of(request: Request) -> str:
+    """``?lang=`` wins, then the remembered cookie, then the browser's Accept-Language, then Finnish."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def translator(lang: str, *catalogs: Catalog) -> Callable[[str], str]:
+    """``t(key)``: the label in ``lang``, falling back to Finnish, then to the key itself."""
+    merged: dict[str, str] = {}
+    for catalog in (COMMON, *catalogs):
+        merged.update(catalog.get(DEFAULT_LANGUAGE, {}))
+    for catalog in (COMMON, *catalogs):
+        merged.update(catalog.get(lang, {}))
+
+    def t(key: str) -> str:
+        return merged.get(key, key)
+
+    return t
+
+
+def missing_translations(*catalogs: Catalog) -> dict[str, set[str]]:
+    """Keys that some language lacks (a test keeps this empty)."""
+    out: dict[str, set[str]] = {}
+    for catalog in catalogs:
+        keys = set().union(*(set(catalog.get(lang, {})) for lang in LANGUAGES))
+        for lang in LANGUAGES:
+            gap = keys - set(catalog.get(lang, {}))
+            if gap:
+                out.setdefault(lang, set()).update(gap)
+    return out

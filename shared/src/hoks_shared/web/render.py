@@ -1,0 +1,45 @@
+"""Server-rendered pages: a service's own templates on top of the shared layout ``base.html``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from hoks_shared.web.i18n import LANG_COOKIE, Catalog, language_of, translator
+from hoks_shared.web.settings import UiSettings
+
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=16)
+def environment(templates_dir: str) -> Environment:
+    return Environment(
+        loader=ChoiceLoader([FileSystemLoader(templates_dir), FileSystemLoader(str(SHARED_TEMPLATES))]),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _ui() -> UiSettings:
+    return UiSettings()
+
+
+def render(request: Request, templates_dir: str | Path, name: str, context: dict[str, Any],
+           translations: Catalog | None = None, status_code: int = 200) -> HTMLResponse:
+    """Render ``name`` in the caller's language; the language choice is remembered in a cookie."""
+    lang = language_of(request)
+    t = translator(lang, *([translations] if translations else []))
+    principal = getattr(request.state, "principal", None)
+    html = environment(str(templates_dir)).get_template(name).render(
+        request=request, lang=lang, t=t, principal=principal, nav=_ui().nav(), **context)
+    response = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response

@@ -1,0 +1,19 @@
+"""Where the staff pages of each service are (``HOKS_UI_*``), for the navigation bar."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class UiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOKS_UI_", extra="ignore")
+
+    meetings_url: str = Field(default="http://127.0.0.1:8102/ui/meetings")
+    referrals_url: str = Field(default="http://127.0.0.1:8103/ui/referrals")
+    reports_url: str = Field(default="http://127.0.0.1:8104/ui/reports")
+    scheduler_url: str = Field(default="http://127.0.0.1:8101/ui/schedule")
+
+    def nav(self) -> list[tuple[str, str]]:
+        return [("nav.meetings", self.meetings_url), ("nav.referrals", self.referrals_url),
+                ("nav.reports", self.reports_url), ("nav.schedule", self.scheduler_url)]
