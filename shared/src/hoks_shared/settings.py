@@ -38,7 +38,13 @@ class MongoSettings(BaseSettings):
     database: str | None = Field(
         default=None, description="Database name; defaults to hoks_<service>."
     )
+    tls: bool = Field(default=False, description="TLS to the cluster (implied by tls_ca_file)")
     tls_ca_file: str | None = None
+    tls_certificate_key_file: str | None = Field(default=None, description="Client certificate + key (PEM)")
+    username: str | None = Field(default=None, description="Kept out of the URL: from a secret")
+    password: SecretStr | None = None
+    auth_source: str = "admin"
+    auth_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-1", "MONGODB-X509"] | None = None
     server_selection_timeout_ms: int = 5000
 
 
