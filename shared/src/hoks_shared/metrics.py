@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -40,6 +41,38 @@ class ServiceMetrics:
         self.outbox_oldest_seconds = Gauge(
             "hoks_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox event", registry=r,
         )
+        # --- consumer lag (runtime.consumer_lag.ConsumerLagCollector) ---
+        self.consumer_lag = Gauge(
+            "hoks_consumer_lag", "Messages not yet committed by the consumer group (end offset minus committed)",
+            ["group", "topic", "partition"], registry=r,
+        )
+        self.consumer_lag_collected = Gauge(
+            "hoks_consumer_lag_last_success_timestamp_seconds",
+            "Unix time of the last successful consumer-lag collection", registry=r,
+        )
+        # --- business gauges, refreshed periodically (runtime.add_gauge_refresher) ---
+        self.meetings_planned = Gauge(
+            "hoks_meetings_planned", "Group follow-up meetings planned (scheduled, not cancelled) per round",
+            ["round"], registry=r,
+        )
+        self.meetings_held = Gauge(
+            "hoks_meetings_held", "Group follow-up meetings held per round", ["round"], registry=r,
+        )
+        self.referrals_open = Gauge(
+            "hoks_referrals_open", "Service referrals made or accepted and not yet closed, per target",
+            ["target"], registry=r,
+        )
+        self.referrals_overdue = Gauge(
+            "hoks_referrals_overdue", "Open service referrals past their due date, per target",
+            ["target"], registry=r,
+        )
+        self.gauge_refresh_errors = Counter(
+            "hoks_gauge_refresh_errors_total", "Failed periodic gauge refreshes", ["refresher"], registry=r,
+        )
+        self.gauge_refreshed = Gauge(
+            "hoks_gauge_refresh_last_success_timestamp_seconds",
+            "Unix time of the last successful refresh, per refresher", ["refresher"], registry=r,
+        )
 
     def observe_applied(self, event_type: str, result: str, event_time: datetime) -> None:
         """Count a handled event and how long after its ``ce_time`` the view reflected it."""
@@ -47,3 +80,13 @@ class ServiceMetrics:
         self.event_to_view.labels(event_type=event_type).observe(
             max(0.0, (datetime.now(UTC) - event_time).total_seconds())
         )
+
+
+def set_gauge_values(gauge: Gauge, values: Mapping[str, float]) -> None:
+    """Replace every child of a one-label gauge (labels that disappeared are removed, not left stale).
+
+    ``set_gauge_values(metrics.referrals_open, {"special-needs-teacher": 4, "curator": 1})``
+    """
+    gauge.clear()
+    for label, value in values.items():
+        gauge.labels(label).set(value)
