@@ -4,26 +4,55 @@ from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
 
-from hoks_meetings.adapters.repository import MongoMeetingRepository
+from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
+from hoks_meetings.adapters.repository import MEETINGS, MongoMeetingRepository
+from hoks_meetings.adapters.rosters import RosterViews
+from hoks_meetings.adapters.student_view import MongoStudentDirectory
+from hoks_meetings.adapters.web_pages import build_pages
+from hoks_meetings.settings import MeetingsSettings
 from hoks_meetings.subscribers import build_router
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
 from hoks_shared.sisviews.ingest import build_sis_router
-from hoks_shared.sisviews.projection import SisViews
-from hoks_shared.topics import SIS_ABSENCES, SIS_CREDITS, SIS_GROUPS, SIS_HOKS, SIS_STUDENTS, SIS_STUDY_RIGHTS
+from hoks_shared.topics import (
+    SIS_ABSENCES,
+    SIS_CREDITS,
+    SIS_GROUPS,
+    SIS_HOKS,
+    SIS_STAFF,
+    SIS_STUDENTS,
+    SIS_STUDY_RIGHTS,
+)
 
 SERVICE = "meetings"
 DEFAULT_PORT = 8102
-#: The checklist's suggestions need each student's HOKS, study right, absences and credits.
-SIS_TOPICS = [SIS_STUDENTS, SIS_GROUPS, SIS_HOKS, SIS_STUDY_RIGHTS, SIS_ABSENCES, SIS_CREDITS]
+#: The checklist's suggestions need each student's HOKS, study right, absences and credits; staff
+#: names are shown on the page (and the development sign-in lists the staff).
+SIS_TOPICS = [SIS_STUDENTS, SIS_GROUPS, SIS_HOKS, SIS_STUDY_RIGHTS, SIS_ABSENCES, SIS_CREDITS, SIS_STAFF]
 
 
-def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
+def build(settings: ServiceSettings | None = None,
+          meetings_settings: MeetingsSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
+    config = meetings_settings or MeetingsSettings()
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     meetings = MongoMeetingRepository(runtime.db)
-    views = SisViews(runtime.db)
-    app = create_app(runtime, [build_router(runtime, meetings), build_sis_router(runtime, views, SIS_TOPICS)],
-                     indexed=[meetings, views])
+    relay = runtime.use_outbox(MEETINGS)
+    deps = MeetingsDeps(
+        meetings=meetings,
+        directory=MongoStudentDirectory(runtime.db),
+        outbox_entry=lambda event, event_id: runtime.publisher.entry(event, event_id=event_id),
+        notify=lambda meeting_id: relay.notify(MEETINGS, meeting_id),
+        rules=config.rules(),
+    )
+    views = RosterViews(runtime.db)  # the shared SIS views plus group rosters
+    app = create_app(
+        runtime, [build_router(runtime, meetings), build_sis_router(runtime, views, SIS_TOPICS)],
+        indexed=[meetings, views],
+        http_routers=[build_api(deps), build_pages(deps)],
+        http_title="HOKS follow-up: meetings",
+        http_description="Follow-up meetings: participants, the per-student HOKS checklist with suggestions, "
+                         "outcomes. Staff pages at /ui/meetings.",
+    )
     return app, runtime
 
 

@@ -131,6 +131,19 @@ class ChecklistRow(BaseModel):
         max_length=20,
         description="Codes of the theme's own items that were marked (e.g. absence-over-threshold)",
     )
+    study_type: Code | None = Field(default=None, description="The student's study type (pt, at, eat, ...)")
+    suggestions: list[Code] = Field(
+        default_factory=list,
+        max_length=20,
+        description="What the data suggested (e.g. points-behind-plan, hoks-stale, absence-over-threshold, "
+                    "study-right-interrupted)",
+    )
+    overridden: list[Code] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Items whose confirmed value differs from the data's suggestion "
+                    "(hoks-checked, measures-taken, committed, progressing, outcome)",
+    )
 
     @model_validator(mode="after")
     def _referral_iff_outcome(self) -> Self:
@@ -166,6 +179,16 @@ class AttendanceEntry(BaseModel):
     present: bool
 
 
+class AgreedAction(BaseModel):
+    """An action agreed in a student-level meeting: a code, an owner and a due date; no free text."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=True)
+
+    action_code: Code
+    owner_oid: Oid
+    due_date: date
+
+
 class MeetingHeld(_MeetingSubject):
     """A meeting took place and its record was completed (``meeting-held``)."""
 
@@ -178,6 +201,10 @@ class MeetingHeld(_MeetingSubject):
     held_on: date
     attendance: list[AttendanceEntry] = Field(min_length=1)
     responsible_teacher_oid: Oid | None = None
+    hoks_update: Code | None = Field(default=None, description="Student-level: the agreed HOKS update (code)")
+    actions: list[AgreedAction] = Field(default_factory=list, max_length=30,
+                                        description="Student-level: agreed actions with owner and due date")
+    checklist_rows: int | None = Field(default=None, ge=0, description="Rows of the completed checklist")
 
     @model_validator(mode="after")
     def _student_present(self) -> Self:

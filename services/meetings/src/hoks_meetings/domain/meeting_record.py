@@ -2,7 +2,8 @@
 
 Rules held here:
 * a later calendar change (higher ``sequence``) wins; an older or repeated one changes nothing;
-* a cancelled meeting stays cancelled unless a newer schedule revives it.
+* a cancelled meeting stays cancelled unless a newer schedule revives it;
+* a held (completed) meeting no longer follows the calendar.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ class MeetingRecord:
     participants: tuple[Participant, ...] = field(default_factory=tuple)
     status: str = "planned"  # planned | cancelled | held
     sequence: int = 0
+    responsible_teacher_oid: str | None = None
+    referral_id: str | None = None
+
+    def participant(self, person_oid: str | None) -> Participant | None:
+        return next((p for p in self.participants if p.person_oid == person_oid), None)
+
+    def person_with_role(self, role: str) -> str | None:
+        return next((p.person_oid for p in self.participants if p.role == role), None)
 
 
 def from_scheduled(event: MeetingScheduled) -> MeetingRecord:
@@ -50,6 +59,8 @@ def from_scheduled(event: MeetingScheduled) -> MeetingRecord:
         ends_at=event.ends_at,
         participants=tuple(Participant(p.person_oid, p.role) for p in event.participants),
         sequence=event.sequence,
+        responsible_teacher_oid=event.responsible_teacher_oid,
+        referral_id=event.referral_id,
     )
 
 
@@ -58,7 +69,7 @@ def apply_change(
 ) -> MeetingRecord | None:
     """The record after ``event``, or ``None`` when the event changes nothing (older or unknown)."""
     if isinstance(event, MeetingScheduled):
-        if current is not None and current.sequence >= event.sequence:
+        if current is not None and (current.sequence >= event.sequence or current.status == "held"):
             return None
         return from_scheduled(event)
     if current is None or current.sequence >= event.sequence or current.status == "held":

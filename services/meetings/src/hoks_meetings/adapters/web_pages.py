@@ -1,0 +1,64 @@
+"""Staff pages: my meetings (/ui/meetings) and a meeting with its checklist (/ui/meetings/{id}).
+
+Server-rendered with the shared layout; the checklist page saves each row as it is filled in
+through the JSON API (same session cookie) and is driven from the keyboard (see meeting.js).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoks_meetings.adapters.http_api import VIEWERS, MeetingId, MeetingsDeps, start_of_today, viewer_of
+from hoks_meetings.adapters.translations import TRANSLATIONS
+from hoks_meetings.domain.checklist import OUTCOMES, RuleViolation, effective_attendance
+from hoks_meetings.domain.themes import theme_of
+from hoks_meetings.domain.vocabulary import ACTION_CODES, CHECK_ITEMS, HOKS_UPDATES, REFERRAL_REASONS, REFERRAL_TARGETS
+from hoks_meetings.handlers import my_meetings, open_meeting
+from hoks_shared.auth import AllowPage, AuditDep, Principal
+from hoks_shared.web.render import render
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def build_pages(deps: MeetingsDeps) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/")
+    async def home() -> Response:
+        return RedirectResponse("/ui/meetings", status_code=303)
+
+    @router.get("/ui/meetings", response_class=HTMLResponse)
+    async def meetings_page(request: Request, principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
+        now = deps.clock()
+        found = await my_meetings(viewer_of(principal), deps.meetings, start_of_today(now))
+        tomorrow = start_of_today(now) + timedelta(days=1)
+        today = [m for m in found if m.starts_at < tomorrow]
+        upcoming = [m for m in found if m.starts_at >= tomorrow]
+        return render(request, TEMPLATES, "meetings.html",
+                      {"today": today, "upcoming": upcoming, "me": principal.staff_oid}, TRANSLATIONS)
+
+    @router.get("/ui/meetings/{meeting_id}", response_class=HTMLResponse)
+    async def meeting_page(request: Request, meeting_id: MeetingId, audit: AuditDep,
+                           principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
+        try:
+            view = await open_meeting(meeting_id, viewer_of(principal), deps.meetings, deps.directory,
+                                      deps.clock().date(), deps.rules)
+        except RuleViolation as exc:
+            raise HTTPException(exc.status, detail=exc.reason) from None
+        await audit.record(principal, action="read", resource="meeting", resource_id=meeting_id,
+                           student_oid=view.meeting.student_oid, endpoint="GET /ui/meetings/{meeting_id}")
+        theme = theme_of(view.meeting.theme)
+        return render(request, TEMPLATES, "meeting.html", {
+            "view": view, "m": view.meeting, "theme": theme, "items": CHECK_ITEMS, "outcomes": OUTCOMES,
+            "targets": REFERRAL_TARGETS, "reasons": REFERRAL_REASONS, "hoks_updates": HOKS_UPDATES,
+            "action_codes": ACTION_CODES, "attendance": effective_attendance(view.meeting, view.work),
+            "action_slots": 3,
+            "names": await deps.directory.staff_names([p.person_oid for p in view.meeting.participants
+                                                       if p.role not in ("student", "guardian")]),
+        }, TRANSLATIONS)
+
+    return router

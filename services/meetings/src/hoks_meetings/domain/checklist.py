@@ -1,0 +1,185 @@
+"""What a meeting records, and the rules of the model that guard it.
+
+* A group-level meeting stores no free text about a student: each row holds the four items of
+  the model (booleans), an outcome, and for a referral a target and a reason **code** from a
+  closed list; theme items are codes of the theme. Welfare targets keep only the fact.
+* Rows are saved one by one as staff go (drafts); completion needs a confirmed row for every
+  student of the roster and emits ``checklist-completed`` (and ``meeting-held``).
+* A student-level meeting is completed only when the student's presence is recorded; it records
+  the agreed HOKS update and actions, each with an owner and a due date.
+* A completed or cancelled meeting no longer changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from hoks_meetings.domain.meeting_record import MeetingRecord
+from hoks_meetings.domain.suggestions import Suggestion
+from hoks_meetings.domain.themes import theme_of
+from hoks_meetings.domain.vocabulary import (
+    ACTION_CODES,
+    CHECK_ITEMS,
+    HOKS_UPDATES,
+    REFERRAL_REASONS,
+    REFERRAL_TARGETS,
+    WELFARE_REASON,
+    is_welfare,
+    item_code,
+    stored_reason,
+)
+from hoks_shared.contracts.vocabulary import ChecklistOutcome
+
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in ChecklistOutcome)
+EDITOR_ROLES = frozenset({"counselor", "responsible-teacher"})
+
+
+class RuleViolation(ValueError):
+    """A rule of the model refused the change; ``reason`` says which (shown to the user)."""
+
+    def __init__(self, reason: str, *, status: int = 422) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass(frozen=True)
+class RowDraft:
+    student_oid: str
+    hoks_checked: bool
+    measures_taken: bool
+    committed: bool
+    progressing: bool
+    outcome: str
+    referral_target: str | None = None
+    referral_reason: str | None = None
+    theme_flags: tuple[str, ...] = ()
+    #: What the data suggested when the row was confirmed (items + outcome) and its signals.
+    suggested: dict[str, object] = field(default_factory=dict)
+    signals: tuple[str, ...] = ()
+    study_type: str | None = None
+    saved_by: str | None = None
+    saved_at: datetime | None = None
+
+    def overridden(self) -> tuple[str, ...]:
+        """The items (codes) whose confirmed value differs from the suggestion."""
+        changed = [item_code(i) for i in CHECK_ITEMS if i in self.suggested and self.suggested[i] != getattr(self, i)]
+        if "outcome" in self.suggested and self.suggested["outcome"] != self.outcome:
+            changed.append("outcome")
+        return tuple(changed)
+
+
+@dataclass(frozen=True)
+class AgreedAction:
+    action_code: str
+    owner_oid: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    """Student-level meeting: the agreed HOKS update and actions."""
+
+    hoks_update: str
+    actions: tuple[AgreedAction, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingWork:
+    """What has been recorded in the meeting so far."""
+
+    rows: dict[str, RowDraft] = field(default_factory=dict)
+    attendance: dict[str, bool] = field(default_factory=dict)
+    student_record: StudentRecord | None = None
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+
+
+def ensure_open(meeting: MeetingRecord) -> None:
+    if meeting.status == "held":
+        raise RuleViolation("the meeting is already completed; its record no longer changes", status=409)
+    if meeting.status == "cancelled":
+        raise RuleViolation("the meeting was cancelled", status=409)
+
+
+def editor_role(meeting: MeetingRecord, staff_oid: str | None) -> str | None:
+    """The participant role that lets ``staff_oid`` fill in the meeting, if any."""
+    for p in meeting.participants:
+        if p.person_oid == staff_oid and p.role in EDITOR_ROLES:
+            return p.role
+    return None
+
+
+def suggested_items(suggestion: Suggestion) -> dict[str, object]:
+    return {**{i: getattr(suggestion, i) for i in CHECK_ITEMS}, "outcome": suggestion.outcome}
+
+
+def check_row(meeting: MeetingRecord, roster: set[str], row: RowDraft) -> RowDraft:
+    """The row as it may be stored, or ``RuleViolation`` with the reason."""
+    ensure_open(meeting)
+    if row.student_oid not in roster:
+        raise RuleViolation("the student is not on this meeting's checklist", status=404)
+    if row.outcome not in OUTCOMES:
+        raise RuleViolation(f"outcome must be one of {', '.join(OUTCOMES)}")
+    if row.outcome == "referral":
+        if row.referral_target not in REFERRAL_TARGETS:
+            raise RuleViolation(f"a referral needs a target, one of {', '.join(REFERRAL_TARGETS)}")
+        if row.referral_reason not in REFERRAL_REASONS:
+            raise RuleViolation(f"a referral needs a reason code, one of {', '.join(REFERRAL_REASONS)}")
+        if row.referral_reason == WELFARE_REASON and not is_welfare(row.referral_target):
+            raise RuleViolation("the reason 'welfare' is for welfare targets only (curator, psychologist, "
+                                "multi-professional group); a pedagogical referral needs a pedagogical reason")
+        row = RowDraft(**{**row.__dict__, "referral_reason": stored_reason(row.referral_target, row.referral_reason)})
+    elif row.referral_target is not None or row.referral_reason is not None:
+        raise RuleViolation("a referral target and reason are given only when the outcome is 'referral'")
+    allowed = theme_of(meeting.theme).items
+    unknown = [f for f in row.theme_flags if f not in allowed]
+    if unknown:
+        raise RuleViolation(f"unknown theme items {unknown}; this theme has {list(allowed)}")
+    return row
+
+
+def check_attendance(meeting: MeetingRecord, attendance: dict[str, bool]) -> None:
+    ensure_open(meeting)
+    people = {p.person_oid for p in meeting.participants}
+    unknown = sorted(set(attendance) - people)
+    if unknown:
+        raise RuleViolation(f"not participants of this meeting: {unknown}")
+
+
+def check_student_record(meeting: MeetingRecord, record: StudentRecord) -> None:
+    ensure_open(meeting)
+    if meeting.kind != "student":
+        raise RuleViolation("a HOKS update and actions are recorded in student-level meetings only")
+    if record.hoks_update not in HOKS_UPDATES:
+        raise RuleViolation(f"hoks_update must be one of {', '.join(HOKS_UPDATES)}")
+    for action in record.actions:
+        if action.action_code not in ACTION_CODES:
+            raise RuleViolation(f"action_code must be one of {', '.join(ACTION_CODES)}")
+        if action.due_date < meeting.starts_at.date():
+            raise RuleViolation("an action's due date cannot be before the meeting")
+
+
+def effective_attendance(meeting: MeetingRecord, work: MeetingWork) -> dict[str, bool]:
+    """Recorded attendance; staff not marked are taken as present, a student only when recorded."""
+    return {p.person_oid: work.attendance.get(p.person_oid, p.role not in ("student", "guardian"))
+            for p in meeting.participants}
+
+
+def check_complete(meeting: MeetingRecord, roster: list[str], work: MeetingWork) -> list[RowDraft]:
+    """The rows to publish when the meeting can be completed; ``RuleViolation`` otherwise."""
+    ensure_open(meeting)
+    if meeting.kind == "student":
+        student = meeting.student_oid
+        if work.attendance.get(student or "") is not True:
+            raise RuleViolation("a student-level meeting is completed only with the student's presence recorded")
+        if work.student_record is None:
+            raise RuleViolation("record the agreed HOKS update (and actions) before completing")
+        return [work.rows[student]] if student in work.rows else []
+    if not roster:
+        raise RuleViolation("the checklist has no students")
+    missing = [s for s in roster if s not in work.rows]
+    if missing:
+        raise RuleViolation(f"{len(missing)} student row(s) not confirmed yet", status=422)
+    return [work.rows[s] for s in roster]

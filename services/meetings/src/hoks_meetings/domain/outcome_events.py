@@ -1,0 +1,58 @@
+"""The events a completed meeting emits, built from its record (OIDs and codes only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hoks_meetings.domain.checklist import MeetingWork, RowDraft, effective_attendance
+from hoks_meetings.domain.meeting_record import MeetingRecord
+from hoks_shared.contracts.meetings import (
+    AgreedAction,
+    AttendanceEntry,
+    ChecklistCompleted,
+    ChecklistRow,
+    MeetingHeld,
+    ReferralRequest,
+)
+
+
+def _subject(meeting: MeetingRecord) -> dict[str, object]:
+    return dict(meeting_id=meeting.meeting_id, kind=meeting.kind, unit_id=meeting.unit_id,
+                group_id=meeting.group_id, student_oid=meeting.student_oid,
+                academic_year=meeting.academic_year or "", round=meeting.round, theme=meeting.theme or "general")
+
+
+def checklist_row(row: RowDraft) -> ChecklistRow:
+    referral = (ReferralRequest(target=row.referral_target, reason_code=row.referral_reason)  # type: ignore[arg-type]
+                if row.outcome == "referral" else None)
+    return ChecklistRow(
+        student_oid=row.student_oid, hoks_checked=row.hoks_checked, measures_taken=row.measures_taken,
+        committed=row.committed, progressing=row.progressing, outcome=row.outcome,  # type: ignore[arg-type]
+        referral=referral, theme_flags=list(row.theme_flags), study_type=row.study_type,
+        suggestions=list(row.signals), overridden=list(row.overridden()),
+    )
+
+
+def checklist_completed(meeting: MeetingRecord, rows: list[RowDraft], *, responsible_teacher_oid: str,
+                        completed_by: str, completed_at: datetime) -> ChecklistCompleted:
+    counselor = meeting.person_with_role("counselor") or completed_by
+    return ChecklistCompleted(
+        **_subject(meeting), responsible_teacher_oid=responsible_teacher_oid, counselor_oid=counselor,
+        completed_by_oid=completed_by, completed_at=completed_at, rows=[checklist_row(r) for r in rows],
+    )
+
+
+def meeting_held(meeting: MeetingRecord, work: MeetingWork, *, responsible_teacher_oid: str | None,
+                 completed_at: datetime, checklist_rows: int) -> MeetingHeld:
+    present = effective_attendance(meeting, work)
+    record = work.student_record
+    return MeetingHeld(
+        **_subject(meeting), held_on=completed_at.date(),
+        attendance=[AttendanceEntry(person_oid=p.person_oid, role=p.role, present=present[p.person_oid])  # type: ignore[arg-type]
+                    for p in meeting.participants],
+        responsible_teacher_oid=responsible_teacher_oid,
+        hoks_update=record.hoks_update if record else None,
+        actions=[AgreedAction(action_code=a.action_code, owner_oid=a.owner_oid, due_date=a.due_date)
+                 for a in (record.actions if record else ())],
+        checklist_rows=checklist_rows,
+    )
