@@ -26,7 +26,8 @@ pytestmark = pytest.mark.integration
 SERVICES = ["scheduler", "meetings", "referrals", "reporting"]
 OWN_UNIT, OTHER_UNIT = "unit-own", "unit-other"
 ME = "1.2.246.562.24.80000000001"
-PUBLIC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+#: API documents, and "/" which only redirects to the (signed-in) pages
+PUBLIC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/"}
 
 
 def _allows(dependant: Any) -> list[Allow]:
@@ -38,17 +39,28 @@ def _allows(dependant: Any) -> list[Allow]:
     return found
 
 
-def endpoints(app: Any) -> list[tuple[APIRoute, str, list[Allow]]]:
-    out = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or route.path in PUBLIC_PATHS or route.path.startswith("/auth/"):
-            continue
-        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-            out.append((route, method, _allows(route.dependant)))
+def _api_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute]]:
+    """Every ``APIRoute`` with its full path (FastAPI ≥ 0.16x keeps included routers nested)."""
+    out: list[tuple[str, APIRoute]] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.append((prefix + route.path, route))
+        elif hasattr(route, "original_router"):
+            out += _api_routes(route.original_router.routes, prefix + route.include_context.prefix)
     return out
 
 
-def _url(route: APIRoute, unit: str) -> str:
+def endpoints(app: Any) -> list[tuple[str, APIRoute, str, list[Allow]]]:
+    out = []
+    for path, route in _api_routes(app.routes):
+        if path in PUBLIC_PATHS or path.startswith("/auth/"):
+            continue
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            out.append((path, route, method, _allows(route.dependant)))
+    return out
+
+
+def _url(path: str, route: APIRoute, unit: str) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[0]
         if "unit" in name:
@@ -56,13 +68,13 @@ def _url(route: APIRoute, unit: str) -> str:
         if name.endswith("oid"):
             return "1.2.246.562.24.80000000999"
         return "matrix-missing-1"
-    path = re.sub(r"\{([^}]+)\}", value, route.path)
+    path = re.sub(r"\{([^}]+)\}", value, path)
     query_units = [p.alias for p in route.dependant.query_params if "unit" in p.alias]
     return path + (f"?{query_units[0]}={unit}" if query_units else "")
 
 
-def _has_unit_param(route: APIRoute) -> bool:
-    return "unit" in route.path or any("unit" in p.alias for p in route.dependant.query_params)
+def _has_unit_param(path: str, route: APIRoute) -> bool:
+    return "unit" in path or any("unit" in p.alias for p in route.dependant.query_params)
 
 
 def _token(role: Role) -> str:
@@ -76,29 +88,29 @@ async def test_every_endpoint_every_role_own_and_other_unit(stack: Stack, servic
     main = importlib.import_module(f"hoks_{service}.main")
     async with running(main.build, stack.settings(service)) as runtime:
         routes = endpoints(runtime.http)
-        undeclared = [f"{m} {r.path}" for r, m, allows in routes if not allows]
+        undeclared = [f"{m} {path}" for path, _r, m, allows in routes if not allows]
         assert undeclared == [], f"{service}: endpoints that do not declare who may call them: {undeclared}"
         leaks: list[str] = []
         transport = httpx.ASGITransport(runtime.http, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://matrix") as client:
-            for route, method, allows in routes:
+            for path, route, method, allows in routes:
                 allowed = frozenset().union(*(a.roles for a in allows))
                 scoped = any(a.scope for a in allows)
                 is_page = any(a.page for a in allows)
-                anonymous = await client.request(method, _url(route, OWN_UNIT))
+                anonymous = await client.request(method, _url(path, route, OWN_UNIT))
                 if not ((is_page and anonymous.status_code in (303, 307)) or anonymous.status_code == 401):
-                    leaks.append(f"{method} {route.path}: no token → {anonymous.status_code}")
+                    leaks.append(f"{method} {path}: no token → {anonymous.status_code}")
                 for role in Role:
                     for unit in (OWN_UNIT, OTHER_UNIT):
-                        r = await client.request(method, _url(route, unit),
+                        r = await client.request(method, _url(path, route, unit),
                                                  headers={"Authorization": f"Bearer {_token(role)}"})
-                        where = f"{method} {route.path} as {role} ({unit}) → {r.status_code}"
+                        where = f"{method} {path} as {role} ({unit}) → {r.status_code}"
                         if r.status_code == 401 or r.status_code >= 500:
                             leaks.append(where)
                         elif role not in allowed or (role == Role.INTEGRATION_CLIENT and scoped):
                             if r.status_code != 403:
                                 leaks.append(where + " (role not allowed)")
-                        elif (unit == OTHER_UNIT and role != Role.DIRECTOR and _has_unit_param(route)
+                        elif (unit == OTHER_UNIT and role != Role.DIRECTOR and _has_unit_param(path, route)
                               and r.status_code < 400):
                             leaks.append(where + " (another unit's data)")
         assert len(routes) > 0
