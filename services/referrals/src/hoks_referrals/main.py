@@ -1,16 +1,34 @@
-"""Composition root of the referrals service."""
+"""Composition root of the referrals service.
+
+``hoks-referrals`` serves the service; ``hoks-referrals asyncapi`` prints the AsyncAPI document
+of the public referral events (committed as ``docs/asyncapi/referrals.yaml``).
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
+import time
+
 from faststream.asgi import AsgiFastStream
 
+from hoks_referrals.adapters.http_api import build_http_router
 from hoks_referrals.adapters.repository import REFERRALS, MongoReferralRepository
+from hoks_referrals.adapters.routing_config import load_routing
+from hoks_referrals.adapters.staff_directory import SisStaffDirectory
+from hoks_referrals.adapters.web_pages import build_pages_router
+from hoks_referrals.handlers import Deps, mark_overdue, open_and_overdue_by_target
+from hoks_referrals.settings import ReferralSettings
 from hoks_referrals.subscribers import build_router
+from hoks_shared.metrics import set_gauge_values
+from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
 from hoks_shared.sisviews.ingest import build_sis_router
 from hoks_shared.sisviews.projection import SisViews
 from hoks_shared.topics import SIS_STAFF, SIS_STUDENTS, SIS_STUDY_RIGHTS
+
+log = logging.getLogger(__name__)
 
 SERVICE = "referrals"
 DEFAULT_PORT = 8103
@@ -18,17 +36,58 @@ DEFAULT_PORT = 8103
 SIS_TOPICS = [SIS_STUDENTS, SIS_STAFF, SIS_STUDY_RIGHTS]
 
 
-def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
+def build(settings: ServiceSettings | None = None,
+          referral_settings: ReferralSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
+    config = referral_settings or ReferralSettings()
+    routing = load_routing(config.routing_file)  # a wrong table stops the service here
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     referrals = MongoReferralRepository(runtime.db)
-    runtime.use_outbox(REFERRALS)
+    relay = runtime.use_outbox(REFERRALS)
+    deps = Deps(
+        referrals=referrals,
+        directory=SisStaffDirectory(runtime.db),
+        routing=routing,
+        outbox_entry=lambda event, event_id: runtime.publisher.entry(event, event_id=event_id),
+        notify=lambda referral_id: relay.notify(REFERRALS, referral_id),
+        valpas_deadline_school_days=config.valpas_deadline_school_days,
+        provider_oid=config.provider_oid,
+    )
+
+    last_reconcile = [0.0]
+    started = [False]
+
+    async def sla_check() -> None:
+        if not started[0]:  # the first pass one interval after start: consumers catch up first
+            started[0] = True
+            return
+        if time.monotonic() - last_reconcile[0] >= config.open_index_reconcile_seconds:
+            added, dropped = await referrals.reconcile_open_index()
+            last_reconcile[0] = time.monotonic()
+            if added or dropped:
+                log.warning("open-referral index repaired", extra={"added": added, "dropped": dropped})
+        await mark_overdue(deps)
+        open_, overdue = open_and_overdue_by_target(await referrals.find(open_only=True))
+        set_gauge_values(runtime.metrics.referrals_open, open_)
+        set_gauge_values(runtime.metrics.referrals_overdue, overdue)
+
+    runtime.periodic.append(PeriodicTask("referrals-sla", sla_check, config.overdue_check_seconds))
     views = SisViews(runtime.db)
-    app = create_app(runtime, [build_router(runtime, referrals), build_sis_router(runtime, views, SIS_TOPICS)],
-                     indexed=[referrals, views])
+    app = create_app(
+        runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
+        indexed=[referrals, views],
+        http_routers=[build_http_router(deps), build_pages_router(deps)],
+        http_title="HOKS follow-up: referrals (palveluohjaus)",
+        http_description="Service referrals: make, accept, close; the specialist's inbox at /ui/referrals.",
+    )
     return app, runtime
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["asyncapi"]:
+        from hoks_referrals.asyncapi import render_yaml
+
+        sys.stdout.write(render_yaml())
+        return
     serve(build)
 
 

@@ -45,11 +45,15 @@ class ReferralMade(_ReferralEvent):
 
 
 class ReferralAccepted(_ReferralEvent):
+    """The assignee (or the target's staff of the unit) took the referral on (``referral-accepted``)."""
+
     EVENT_TYPE = "referral-accepted"
     event_type: Literal["referral-accepted"] = "referral-accepted"
 
     accepted_by_oid: Oid
     accepted_at: AwareDatetime
+    target: ReferralTarget | None = Field(default=None, description="The referral's target")
+    unit_id: LocalId | None = None
 
 
 class ReferralClosed(_ReferralEvent):
@@ -63,9 +67,13 @@ class ReferralClosed(_ReferralEvent):
     closed_by_oid: Oid
     closed_at: AwareDatetime
     referred_by_oid: Oid | None = Field(default=None, description="Told the outcome (close the loop)")
+    target: ReferralTarget | None = Field(default=None, description="The referral's target")
+    unit_id: LocalId | None = None
 
 
 class ReferralOverdue(_ReferralEvent):
+    """Not accepted by its acknowledge-by school day; sent once per referral (``referral-overdue``)."""
+
     EVENT_TYPE = "referral-overdue"
     event_type: Literal["referral-overdue"] = "referral-overdue"
 

@@ -1,23 +1,95 @@
-"""Service referrals (palveluohjaus) created by meetings.
+"""Service referrals (palveluohjaus): the referral and its lifecycle. Pure rules, no I/O.
 
 Rules held here:
 * one referral per (meeting, student, target): a checklist delivered twice refers once;
 * a welfare target keeps only the fact and the target: the reason code is replaced by
-  ``welfare`` so that no welfare detail is ever stored;
-* the specialist must acknowledge within N school days (Mon–Fri).
+  ``welfare`` and the outcome code by ``handed-over``, so no welfare detail is ever stored
+  (a referral has no free-text field at all);
+* lifecycle ``made → accepted → meeting-scheduled → closed`` (with an outcome code), or
+  ``cancelled`` (with a reason code) from any open state; every other move raises
+  ``InvalidTransition``. The scheduler may plan the student meeting before the specialist has
+  accepted: the referral is then ``meeting-scheduled`` and acceptance is still recorded (and
+  still required before closing), without changing that status;
+* SLA: the assignee accepts by ``acknowledge_by`` (N school days, Mon–Fri); an open referral not
+  accepted after that day is overdue, flagged exactly once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from hoks_shared.contracts.envelope import deterministic_event_id
 from hoks_shared.contracts.meetings import ChecklistCompleted
 from hoks_shared.contracts.vocabulary import WELFARE_TARGETS, ChecklistOutcome, ReferralTarget
 
 WELFARE_REASON = "welfare"
+WELFARE_OUTCOME = "handed-over"
 DEFAULT_ACK_SCHOOL_DAYS = 5
+
+
+class Status(StrEnum):
+    MADE = "made"
+    ACCEPTED = "accepted"
+    MEETING_SCHEDULED = "meeting-scheduled"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = frozenset({Status.MADE, Status.ACCEPTED, Status.MEETING_SCHEDULED})
+
+#: Outcome codes a referral may be closed with.
+OUTCOME_CODES = frozenset({
+    "support-arranged", "hoks-updated", "student-meeting-held", "no-need", "forwarded",
+    "valpas-notified", WELFARE_OUTCOME,
+})
+VALPAS_OUTCOMES = frozenset({"valpas-notified", "no-need", "forwarded"})
+
+
+def outcomes_for(target: str) -> frozenset[str]:
+    """The outcome codes that fit a target (welfare: only ``handed-over``)."""
+    if is_welfare(target):
+        return frozenset({WELFARE_OUTCOME})
+    if target == ReferralTarget.VALPAS_NOTIFICATION:
+        return VALPAS_OUTCOMES
+    return OUTCOME_CODES - {WELFARE_OUTCOME, "valpas-notified"}
+
+
+#: Reason codes a referral may be cancelled with.
+CANCEL_REASONS = frozenset({"made-in-error", "duplicate", "student-left", "student-declined", "study-right-restored"})
+#: Origins of a referral (the contract's ``origin``).
+ORIGINS = frozenset({"group-meeting", "student-meeting", "staff", "student", "valpas"})
+
+
+class InvalidTransition(ValueError):
+    """A lifecycle move that the referral's state does not allow (the API answers 409)."""
+
+
+class InvalidCode(ValueError):
+    """An outcome or cancellation code outside the vocabulary (the API answers 422)."""
+
+
+def is_welfare(target: str) -> bool:
+    return ReferralTarget(target) in WELFARE_TARGETS
+
+
+def minimised_reason(target: str, reason_code: str) -> str:
+    return WELFARE_REASON if is_welfare(target) else reason_code
+
+
+def minimised_outcome(target: str, outcome_code: str) -> str:
+    return WELFARE_OUTCOME if is_welfare(target) else outcome_code
+
+
+def add_school_days(start: date, school_days: int) -> date:
+    day = start
+    remaining = school_days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
 
 
 @dataclass(frozen=True)
@@ -32,21 +104,102 @@ class Referral:
     origin: str
     origin_meeting_id: str | None
     acknowledge_by: date
-    status: str = "made"
+    status: str = Status.MADE.value
+    assignee_oid: str | None = None
+    routed_by: str | None = None
+    responsible_teacher_oid: str | None = None
+    accepted_by_oid: str | None = None
+    accepted_at: datetime | None = None
+    meeting_id: str | None = None
+    meeting_starts_at: datetime | None = None
+    outcome_code: str | None = None
+    closed_by_oid: str | None = None
+    closed_at: datetime | None = None
+    overdue: bool = False
+    overdue_since: date | None = None
+    version: int = 0
+    #: Events of the last transition, as (event kind, fields); the handler turns them into contracts.
+    changes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        ReferralTarget(self.target)  # raises ValueError on an unknown target
+        if is_welfare(self.target) and self.reason_code != WELFARE_REASON:
+            object.__setattr__(self, "reason_code", WELFARE_REASON)
+        if self.outcome_code is not None and is_welfare(self.target) and self.status == Status.CLOSED:
+            object.__setattr__(self, "outcome_code", WELFARE_OUTCOME)
 
-def add_school_days(start: date, school_days: int) -> date:
-    day = start
-    remaining = school_days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
+    @property
+    def welfare(self) -> bool:
+        return is_welfare(self.target)
 
-def minimised_reason(target: str, reason_code: str) -> str:
-    return WELFARE_REASON if ReferralTarget(target) in WELFARE_TARGETS else reason_code
+    def _next(self, change: str, **fields: object) -> Referral:
+        return replace(self, version=self.version + 1, changes=(change,), **fields)  # type: ignore[arg-type]
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    def accept(self, by_oid: str, at: datetime) -> Referral:
+        if not self.is_open:
+            raise InvalidTransition(f"a referral that is {self.status} cannot be accepted")
+        if self.accepted:
+            raise InvalidTransition("the referral was accepted already")
+        status = Status.ACCEPTED.value if self.status == Status.MADE else self.status
+        return self._next("accepted", status=status, accepted_by_oid=by_oid, accepted_at=at)
+
+    def meeting_scheduled(self, meeting_id: str, starts_at: datetime) -> Referral | None:
+        """The student-level meeting for this referral was planned; None when nothing changes
+        (the same meeting again, or the referral is no longer open)."""
+        if not self.is_open:
+            return None
+        if self.meeting_id == meeting_id and self.meeting_starts_at == starts_at:
+            return None
+        return self._next("meeting-scheduled", status=Status.MEETING_SCHEDULED.value,
+                          meeting_id=meeting_id, meeting_starts_at=starts_at)
+
+    def meeting_moved(self, meeting_id: str, starts_at: datetime) -> Referral | None:
+        """The referral's student meeting moved; None when it is not this referral's meeting."""
+        if not self.is_open or self.meeting_id != meeting_id or self.meeting_starts_at == starts_at:
+            return None
+        return self._next("meeting-moved", meeting_starts_at=starts_at)
+
+    def meeting_cancelled(self, meeting_id: str) -> Referral | None:
+        """The referral's student meeting will not take place: back to waiting for one."""
+        if not self.is_open or self.meeting_id != meeting_id:
+            return None
+        status = Status.ACCEPTED.value if self.accepted else Status.MADE.value
+        return self._next("meeting-cancelled", status=status, meeting_id=None, meeting_starts_at=None)
+
+    def close(self, outcome_code: str, by_oid: str, at: datetime) -> Referral:
+        if outcome_code not in OUTCOME_CODES:
+            raise InvalidCode(f"unknown outcome code {outcome_code!r}; one of {sorted(OUTCOME_CODES)}")
+        if not self.welfare and outcome_code not in outcomes_for(self.target):
+            raise InvalidCode(f"outcome {outcome_code!r} does not fit target {self.target}; "
+                              f"one of {sorted(outcomes_for(self.target))}")
+        if not self.is_open:
+            raise InvalidTransition(f"a referral that is {self.status} cannot be closed")
+        if not self.accepted:
+            raise InvalidTransition(f"a referral that is {self.status} cannot be closed (accept it first)")
+        return self._next("closed", status=Status.CLOSED.value, closed_by_oid=by_oid, closed_at=at,
+                          outcome_code=minimised_outcome(self.target, outcome_code))
+
+    def cancel(self, reason_code: str, by_oid: str, at: datetime) -> Referral:
+        if reason_code not in CANCEL_REASONS:
+            raise InvalidCode(f"unknown cancellation reason {reason_code!r}; one of {sorted(CANCEL_REASONS)}")
+        if not self.is_open:
+            raise InvalidTransition(f"a referral that is {self.status} cannot be cancelled")
+        return self._next("cancelled", status=Status.CANCELLED.value, closed_by_oid=by_oid, closed_at=at,
+                          outcome_code=reason_code)
+
+    def mark_overdue(self, today: date) -> Referral | None:
+        """Flag a referral not accepted by its SLA day; None when it is not (newly) overdue."""
+        if not self.is_open or self.accepted or self.overdue or today <= self.acknowledge_by:
+            return None
+        return self._next("overdue", overdue=True, overdue_since=today)
 
 
 def referrals_from_checklist(
@@ -69,6 +222,7 @@ def referrals_from_checklist(
                 origin="group-meeting" if event.kind == "group" else "student-meeting",
                 origin_meeting_id=event.meeting_id,
                 acknowledge_by=add_school_days(made_on, ack_school_days),
+                responsible_teacher_oid=event.responsible_teacher_oid,
             )
         )
     return referrals

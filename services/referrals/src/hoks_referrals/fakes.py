@@ -1,0 +1,110 @@
+"""In-memory fakes of the referrals service's ports (unit tests and experiments; no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hoks_referrals.adapters.routing_config import load_routing
+from hoks_referrals.domain.referral import Referral
+from hoks_referrals.domain.routing import Candidate
+from hoks_referrals.domain.valpas import StudentFacts
+from hoks_referrals.handlers import Clock, Deps
+from hoks_shared.testing import samples
+
+
+class FakeReferrals:
+    def __init__(self) -> None:
+        self.stored: dict[str, Referral] = {}
+        self.outbox: dict[str, list[dict[str, Any]]] = {}
+
+    async def create(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
+        if referral.referral_id in self.stored:
+            return False
+        self.stored[referral.referral_id] = referral
+        self.outbox[referral.referral_id] = list(events)
+        return True
+
+    async def get(self, referral_id: str) -> Referral | None:
+        return self.stored.get(referral_id)
+
+    async def save(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
+        held = self.stored.get(referral.referral_id)
+        if held is None or held.version != referral.version - 1:
+            return False
+        self.stored[referral.referral_id] = referral
+        self.outbox[referral.referral_id] += events
+        return True
+
+    async def all(self) -> list[Referral]:
+        return list(self.stored.values())
+
+    async def find(self, *, assignee_oid: str | None = None, made_by_oid: str | None = None,
+                   responsible_teacher_oid: str | None = None, unit_ids: frozenset[str] | None = None,
+                   open_only: bool = False) -> list[Referral]:
+        def matches(r: Referral) -> bool:
+            checks = [r.assignee_oid == assignee_oid if assignee_oid is not None else None,
+                      r.made_by_oid == made_by_oid if made_by_oid is not None else None,
+                      r.responsible_teacher_oid == responsible_teacher_oid
+                      if responsible_teacher_oid is not None else None,
+                      r.unit_id in unit_ids if unit_ids else None]
+            given = [c for c in checks if c is not None]
+            return (not given or any(given)) and (not open_only or r.is_open)
+        return [r for r in self.stored.values() if matches(r)]
+
+    async def open_load(self, unit_id: str, target: str) -> dict[str, int]:
+        load: dict[str, int] = {}
+        for r in self.stored.values():
+            if r.is_open and r.unit_id == unit_id and r.target == target and r.assignee_oid:
+                load[r.assignee_oid] = load.get(r.assignee_oid, 0) + 1
+        return load
+
+    def event_types(self, referral_id: str) -> list[str]:
+        return [e["body"]["event_type"] for e in self.outbox[referral_id]]
+
+    def events(self) -> list[dict[str, Any]]:
+        return [e for entries in self.outbox.values() for e in entries]
+
+
+@dataclass
+class FakeDirectory:
+    staff: list[Candidate] = field(default_factory=list)
+    students: dict[str, StudentFacts] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    async def candidates(self, unit_id: str) -> list[Candidate]:
+        return [c for c in self.staff if unit_id in c.unit_ids]
+
+    async def student(self, student_oid: str) -> StudentFacts:
+        return self.students.get(student_oid, StudentFacts())
+
+    async def display_names(self, student_oids: list[str]) -> dict[str, str]:
+        return {oid: self.names[oid] for oid in student_oids if oid in self.names}
+
+
+def entry(event, event_id):  # noqa: ANN001, ANN201
+    return {"id": event_id, "body": event.model_dump(mode="json")}
+
+
+SNT = samples.SPECIAL_NEEDS
+CURATOR = "1.2.246.562.24.20000000004"
+COUNSELOR = samples.COUNSELOR
+TEACHER = samples.TEACHER
+UNIT = "unit-tech"
+
+
+def directory() -> FakeDirectory:
+    return FakeDirectory(
+        staff=[Candidate(SNT, frozenset({"special-needs-teacher"}), frozenset({UNIT})),
+               Candidate(CURATOR, frozenset({"curator"}), frozenset({UNIT})),
+               Candidate(COUNSELOR, frozenset({"counselor"}), frozenset({UNIT}))],
+        students={samples.STUDENT: StudentFacts(unit_id=UNIT, responsible_teacher_oid=TEACHER)},
+    )
+
+
+def deps(now: datetime = samples.T0, **over: Any) -> Deps:
+    data: dict[str, Any] = dict(referrals=FakeReferrals(), directory=directory(), routing=load_routing(),
+                                outbox_entry=entry, clock=Clock(now))
+    data.update(over)
+    return Deps(**data)

@@ -1,0 +1,56 @@
+"""No welfare detail can be stored: welfare targets keep only the fact and the target."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from pydantic import ValidationError
+
+from hoks_referrals import handlers
+from hoks_referrals.adapters.http_api import NewReferralBody, present
+from hoks_referrals.adapters.repository import to_doc
+from hoks_referrals.fakes import CURATOR, deps
+from hoks_referrals.domain.referral import Referral
+from hoks_shared.testing import samples
+
+WELFARE = ["curator", "psychologist", "welfare-group"]
+
+
+def test_a_referral_has_no_free_text_field_at_all():
+    text_like = {f.name for f in dataclasses.fields(Referral)} & {"notes", "details", "description", "comment", "text"}
+    assert text_like == set()
+    with pytest.raises(ValidationError, match="extra"):
+        NewReferralBody(student_oid=samples.STUDENT, target="curator", reason_code="absences",
+                        notes="family situation is difficult")
+
+
+@pytest.mark.parametrize("target", WELFARE)
+async def test_welfare_reason_and_outcome_never_reach_the_store_events_or_api(target):
+    d = deps()
+    made = await handlers.make_referral(
+        handlers.NewReferral(samples.STUDENT, target, "mental-health", "staff"), samples.COUNSELOR, d)
+    await handlers.close(made.referral_id, "support-arranged", CURATOR, d, accept_first=True)
+    stored = d.referrals.stored[made.referral_id]
+    doc = to_doc(stored)
+    assert doc["reason_code"] == "welfare" and doc["outcome_code"] == "handed-over"
+    everything = repr(doc) + repr(d.referrals.events())
+    assert "mental-health" not in everything and "support-arranged" not in everything
+    shown = present(stored).model_dump(exclude_none=True)
+    assert set(shown) == {"referral_id", "student_oid", "unit_id", "target", "status", "welfare", "made_at",
+                          "acknowledge_by", "overdue", "closed_at"}
+
+
+def test_a_welfare_referral_built_directly_is_minimised_too():
+    r = Referral(referral_id="r", student_oid=samples.STUDENT, unit_id="u", target="psychologist",
+                 reason_code="anxiety", made_by_oid=samples.COUNSELOR, made_at=samples.T0, origin="staff",
+                 origin_meeting_id=None, acknowledge_by=samples.T0.date())
+    assert r.reason_code == "welfare"
+
+
+async def test_non_welfare_targets_keep_their_reason_and_outcome():
+    d = deps()
+    made = await handlers.make_referral(
+        handlers.NewReferral(samples.STUDENT, "special-needs-teacher", "study-skills", "staff"), samples.COUNSELOR, d)
+    closed = await handlers.close(made.referral_id, "support-arranged", samples.SPECIAL_NEEDS, d, accept_first=True)
+    assert (closed.reason_code, closed.outcome_code) == ("study-skills", "support-arranged")
