@@ -90,6 +90,7 @@ async def test_a_bad_sis_record_is_dead_lettered_and_the_batch_around_it_applied
         await send(p, topic, json.dumps(records[0].value).encode(), records[0].key, records[0].headers)
         await send(p, topic, b'{"event_type": "sis-student", "student_oid": "' + marker.encode() + b'"}', "k",
                    {**records[1].headers, "ce_id": f"bad-{marker}"})
+        await send(p, topic, b"\x00 not json at all", "k", {**records[1].headers, "ce_id": f"bad-{marker}-bytes"})
         for r in records[1:]:
             await send(p, topic, json.dumps(r.value).encode(), r.key, r.headers)
         late = feed_record(older, stack.naming)
@@ -101,10 +102,15 @@ async def test_a_bad_sis_record_is_dead_lettered_and_the_batch_around_it_applied
         def bad(records):
             return [r for r in records if dict(r.headers).get("ce_id") == f"bad-{marker}".encode()]
 
-        dead = bad(await read_topic(stack, stack.naming.dlq(SIS_STUDENTS), lambda rs: bool(bad(rs))))
+        def garbled(records):
+            return [r for r in records if dict(r.headers).get("ce_id") == f"bad-{marker}-bytes".encode()]
+
+        dlq = await read_topic(stack, stack.naming.dlq(SIS_STUDENTS), lambda rs: bool(bad(rs)) and bool(garbled(rs)))
+        dead = bad(dlq)
         assert len(dead) == 1
         reason = dict(dead[0].headers)["dlq_reason"].decode()
         assert "student_oid" in reason and "group_id: Field required" in reason
+        assert len(garbled(dlq)) == 1 and "json" in dict(garbled(dlq)[0].headers)["dlq_reason"].decode().lower()
         await eventually(lambda: _stale_seen(rt), what="the late older version handled")
         assert (await rt.db.sis_students.find_one({"_id": good[0].student_oid}))["group_id"] == "G1"
 

@@ -30,12 +30,6 @@ from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, SIS_STUDY_RIG
 _STUDY_RIGHT: TypeAdapter[StudyRightStatus] = TypeAdapter(StudyRightStatus)
 
 
-async def _raw(msg: KafkaMessage) -> None:
-    """No decoding by FastStream: the handler validates each record itself, so one record that is
-    not even JSON is dead-lettered instead of failing the whole batch over and over."""
-    return None
-
-
 def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
     router = KafkaRouter()
 
@@ -63,8 +57,7 @@ def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
     # batches: a full resync of the study rights is large and almost every record is "lasna",
     # which needs no store access at all. Each record is validated on its own; a bad one goes
     # to the dead-letter topic and the rest of the batch is handled.
-    @batch_subscriber(router, runtime.naming, [SIS_STUDY_RIGHTS], runtime.group_id + "-valpas", max_records=2000,
-                      decoder=_raw)
+    @batch_subscriber(router, runtime.naming, [SIS_STUDY_RIGHTS], runtime.group_id + "-valpas", max_records=2000)
     async def on_study_rights(msg: KafkaMessage) -> None:
         assert runtime.dead_letters is not None
         events = []

@@ -69,6 +69,13 @@ def subscriber(
     )
 
 
+async def undecoded(msg: Any) -> None:
+    """A batch decoder that decodes nothing: batch handlers validate each raw record themselves,
+    so one record that is not even JSON is dead-lettered instead of failing the whole batch (and
+    being redelivered for ever)."""
+    return None
+
+
 def batch_subscriber(
     router: KafkaRouter | KafkaBroker,
     naming: TopicNaming,
@@ -77,7 +84,11 @@ def batch_subscriber(
     max_records: int = 10000,
     **options: Any,
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Several topics, consumed in batches (for high-volume feeds); same conventions as ``subscriber``."""
+    """Several topics, consumed in batches (for high-volume feeds); same conventions as ``subscriber``.
+
+    The handler gets the raw records (``msg.raw_message``) and validates each on its own.
+    """
+    options.setdefault("decoder", undecoded)
     return router.subscriber(
         *[naming.name(t) for t in topics],
         group_id=group_id,
