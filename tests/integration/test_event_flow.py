@@ -9,7 +9,6 @@ import pytest
 
 from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
-from hoks_reporting.main import build as build_reporting
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.contracts.envelope import EventMeta, envelope_for
 from hoks_shared.testing import samples
@@ -70,27 +69,6 @@ async def test_malformed_events_go_to_the_dead_letter_topic_and_the_next_one_is_
     assert rt.metrics.registry.get_sample_value(
         "hoks_dead_letters_total", {"topic": topic, "error_type": by_id[f"invalid-{marker}"]["dlq_error_type"]}
     ) >= 1
-
-
-async def test_the_same_event_delivered_twice_is_applied_once(stack):
-    event = samples.checklist_completed(meeting_id=f"mtg-{uuid.uuid4().hex[:12]}",
-                                        rows=[samples.checklist_row(), samples.checklist_row(progressing=False)])
-    value, key, headers, meta = wire(event)
-    async with running(build_reporting, stack.settings("reporting")) as rt, producer(stack) as p:
-        await send(p, stack.naming.name(MEETING_OUTCOMES), value, key, headers)
-        await send(p, stack.naming.name(MEETING_OUTCOMES), value, key, headers)
-
-        async def both_handled():
-            applied = rt.metrics.registry.get_sample_value(
-                "hoks_events_applied_total", {"event_type": "checklist-completed", "result": "applied"}) or 0
-            dup = rt.metrics.registry.get_sample_value(
-                "hoks_events_applied_total", {"event_type": "checklist-completed", "result": "duplicate"}) or 0
-            return applied + dup >= 2 and (applied, dup)
-
-        assert await eventually(both_handled, what="both deliveries handled") == (1, 1)
-        doc = await rt.db.checklist_summaries.find_one({"_id": event.meeting_id})
-    assert doc["_applied"] == [meta.id]
-    assert (doc["students"], doc["progressing"]) == (2, 1)
 
 
 async def test_referral_from_a_checklist_is_stored_and_published_once_through_the_outbox(stack):

@@ -1,0 +1,61 @@
+"""The per-teacher report as CSV and as an Excel workbook (openpyxl), labelled in one language."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from hoks_reporting.domain.figures import FIGURES
+
+
+def _header(t: Callable[[str], str], stale_months: int) -> list[str]:
+    return [t("page.teacher"), "OID"] + [t(f"fig.{f}").replace("{n}", str(stale_months)) for f in FIGURES]
+
+
+def _rows(report: dict[str, Any], names: dict[str, str | None], t: Callable[[str], str]) -> list[list[Any]]:
+    rows = []
+    for row in report["teachers"]:
+        oid = row["teacher_oid"]
+        name = names.get(oid) if oid else None
+        rows.append([name or (oid if oid else t("page.unknown_teacher")), oid or ""] + [row[f] for f in FIGURES])
+    rows.append([t("page.total"), ""] + [report["total"][f] for f in FIGURES])
+    return rows
+
+
+def to_csv(report: dict[str, Any], names: dict[str, str | None], t: Callable[[str], str], stale_months: int) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_header(t, stale_months))
+    writer.writerows(_rows(report, names, t))
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 (ä, ö, å)
+
+
+def to_xlsx(report: dict[str, Any], names: dict[str, str | None], t: Callable[[str], str],
+            stale_months: int) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{report['academic_year']} {t('page.round_n')} {report['round']}"[:31]
+    sheet.append([f"{t('page.unit_title')} — {t('page.unit')} {report['unit_id']}, {report['academic_year']}, "
+                  f"{t('page.round')} {report['round']}, {t('page.as_of')} {report['as_of']}"])
+    sheet.append([])
+    sheet.append(_header(t, stale_months))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in _rows(report, names, t):
+        sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "C4"
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 26
+    for index in range(3, len(FIGURES) + 3):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

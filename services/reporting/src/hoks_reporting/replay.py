@@ -1,0 +1,209 @@
+"""Rebuild the report from the topics, from offset 0, into a fresh database; compare with live.
+
+The same decoding and the same ``Projector`` as the live consumer. Every topic is read up to the
+end offsets taken at the start; ``--verify`` then waits until the live consumer group has
+committed those offsets too (the live views have seen exactly the same events) and compares every
+report document of both databases, printing the differences. Exit code 0: identical.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from hoks_reporting.adapters.report_store import COLLECTIONS, CachedReportStore, MongoReportStore, unpack
+from hoks_reporting.event_decoding import REPORT_TOPICS, SIS_REPORT_TOPICS, decode
+from hoks_reporting.projector import Projector, is_reported
+from hoks_reporting.report_settings import ReportSettings
+from hoks_shared.messaging.broker import consumer_group
+from hoks_shared.messaging.security import aiokafka_options
+from hoks_shared.settings import ServiceSettings
+from hoks_shared.store.client import create_client
+from hoks_shared.topics import TopicNaming
+
+log = logging.getLogger(__name__)
+
+#: Fields that say how a document was written, not what it holds.
+BOOKKEEPING = frozenset({"_applied", "_outbox", "_outbox_pending", "_updated_at"})
+
+
+@dataclass
+class ReplayOutcome:
+    database: str
+    events: int = 0
+    invalid: int = 0
+    seconds: float = 0.0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+async def end_offsets(settings: ServiceSettings) -> dict[TopicPartition, int]:
+    """The current end of every partition of the report's topics (what the replay reads up to)."""
+    names = [settings.kafka.topic_prefix + t.name for t in REPORT_TOPICS]
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers, **aiokafka_options(settings.kafka))
+    await admin.start()
+    try:
+        described = await admin.describe_topics(names)
+    finally:
+        await admin.close()
+    parts = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t.get("partitions", [])]
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
+                                **aiokafka_options(settings.kafka))
+    await consumer.start()
+    try:
+        return dict(await consumer.end_offsets(parts))
+    finally:
+        await consumer.stop()
+
+
+async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDatabase[dict[str, Any]],
+                  ends: dict[TopicPartition, int], batch: int = 5000) -> ReplayOutcome:
+    """Apply every record below ``ends`` to the report documents in ``db``."""
+    outcome = ReplayOutcome(db.name)
+    projector = Projector(CachedReportStore(MongoReportStore(db), max_docs=100_000, fresh=True), report.student_rules())
+    wanted = {tp: end for tp, end in ends.items() if end > 0}
+    started = time.perf_counter()
+    if not wanted:
+        return outcome
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
+                                max_partition_fetch_bytes=8 * 1024 * 1024, **aiokafka_options(settings.kafka))
+    await consumer.start()
+    pending: list[Any] = []
+    naming = TopicNaming(settings.kafka.topic_prefix)
+    try:
+        consumer.assign(list(wanted))
+        await consumer.seek_to_beginning(*wanted)
+        remaining = dict(wanted)
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch)
+            for tp, records in fetched.items():
+                for record in records:
+                    if record.offset >= wanted[tp]:
+                        break
+                    try:
+                        event, _ = decode(record, naming)
+                    except ValueError:
+                        outcome.invalid += 1
+                        continue
+                    if is_reported(event):
+                        pending.append(event)
+                if records and records[-1].offset + 1 >= wanted[tp]:
+                    remaining.pop(tp, None)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= wanted[tp]:
+                    remaining.pop(tp)
+            if len(pending) >= batch or not remaining:
+                await projector.apply(pending)
+                outcome.events += len(pending)
+                pending = []
+    finally:
+        await consumer.stop()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+async def live_caught_up(settings: ServiceSettings, ends: dict[TopicPartition, int], timeout_s: float) -> bool:
+    """Whether the live consumer groups committed ``ends`` (waits up to ``timeout_s``)."""
+    prefix = settings.kafka.topic_prefix
+    sis_names = {prefix + t.name for t in SIS_REPORT_TOPICS}
+    group = consumer_group(settings)
+    groups = {group: {tp: e for tp, e in ends.items() if tp.topic not in sis_names},
+              group + "-report-sis": {tp: e for tp, e in ends.items() if tp.topic in sis_names}}
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers, **aiokafka_options(settings.kafka))
+    await admin.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            behind = 0
+            for name, wanted in groups.items():
+                committed = await admin.list_consumer_group_offsets(name)
+                behind += sum(1 for tp, end in wanted.items()
+                              if end > 0 and (committed.get(tp) is None or committed[tp].offset < end))
+            if not behind:
+                return True
+            if time.monotonic() > deadline:
+                log.warning("live consumer is behind", extra={"partitions": behind})
+                return False
+            await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
+
+
+def _clean(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in unpack(doc).items() if k not in BOOKKEEPING}
+
+
+def _describe(a: Any, b: Any, path: str = "") -> list[str]:
+    """Human-readable differences between two documents (``live`` vs ``replay``)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b), key=str):
+            if a.get(key) != b.get(key):
+                out += _describe(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and all(isinstance(x, dict) and "k" in x for x in a + b):
+        return _describe({x["k"]: x for x in a}, {x["k"]: x for x in b}, path)
+    return [f"{path}: live={a!r} replay={b!r}"]
+
+
+async def compare(live: AsyncDatabase[dict[str, Any]], replay: AsyncDatabase[dict[str, Any]],
+                  max_diffs: int = 20) -> list[str]:
+    differences: list[str] = []
+    for name in COLLECTIONS:
+        a = {d["_id"]: _clean(d) async for d in live[name].find({})}
+        b = {d["_id"]: _clean(d) async for d in replay[name].find({})}
+        for doc_id in sorted(set(a) | set(b)):
+            if a.get(doc_id) == b.get(doc_id):
+                continue
+            if doc_id not in b:
+                differences.append(f"{name} {doc_id}: only in the live database")
+            elif doc_id not in a:
+                differences.append(f"{name} {doc_id}: only in the replay")
+            else:
+                details = _describe(a[doc_id], b[doc_id])
+                differences.append(f"{name} {doc_id}: " + "; ".join(details[:5]))
+    return differences
+
+
+async def run_replay(settings: ServiceSettings, report: ReportSettings, *, verify: bool, keep: bool = False,
+                     batch: int = 5000, max_diffs: int = 20, wait_s: float = 120.0,
+                     say: Callable[[str], None] = print) -> int:
+    client = create_client(settings.mongo, app_name="hoks-reporting-replay")
+    live = client[settings.database_name()]
+    replay_db = client[f"{live.name}_replay_{int(time.time())}_{uuid.uuid4().hex[:4]}"]
+    try:
+        ends = await end_offsets(settings)
+        say(f"replaying {sum(ends.values())} records of {len(REPORT_TOPICS)} topics into {replay_db.name}")
+        outcome = await rebuild(settings, report, replay_db, ends, batch)
+        say(f"replayed {outcome.events} report events ({outcome.invalid} invalid skipped) in "
+            f"{outcome.seconds:.1f} s: {outcome.events_per_second:,.0f} events/s")
+        if not verify:
+            return 0
+        if not await live_caught_up(settings, ends, wait_s):
+            say("the live consumer has not reached the replayed offsets; cannot compare")
+            return 1
+        differences = await compare(live, replay_db, max_diffs)
+        if not differences:
+            counts = [await replay_db[n].count_documents({}) for n in COLLECTIONS]
+            say(f"identical: {counts[1]} aggregates and {counts[0]} entity documents equal the live views")
+            return 0
+        say(f"{len(differences)} documents differ (live vs replay):")
+        for line in differences[:max_diffs]:
+            say("  " + line)
+        return 1
+    finally:
+        if not keep:
+            await client.drop_database(replay_db.name)
+        await client.close()
