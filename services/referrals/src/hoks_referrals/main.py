@@ -21,7 +21,6 @@ from hoks_referrals.handlers import Deps, mark_overdue, open_and_overdue_by_targ
 from hoks_referrals.settings import ReferralSettings
 from hoks_referrals.subscribers import build_router
 from hoks_shared.metrics import set_gauge_values
-from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
 from hoks_shared.sisviews.ingest import build_sis_router
@@ -56,7 +55,7 @@ def build(settings: ServiceSettings | None = None,
     last_reconcile = [0.0]
     started = [False]
 
-    async def sla_check() -> None:
+    async def sla_check(_metrics: object = None) -> None:
         if not started[0]:  # the first pass one interval after start: consumers catch up first
             started[0] = True
             return
@@ -70,7 +69,8 @@ def build(settings: ServiceSettings | None = None,
         set_gauge_values(runtime.metrics.referrals_open, open_)
         set_gauge_values(runtime.metrics.referrals_overdue, overdue)
 
-    runtime.periodic.append(PeriodicTask("referrals-sla", sla_check, config.overdue_check_seconds))
+    # a gauge refresher: a failing pass is counted (hoks_gauge_refresh_errors_total) and alerted on
+    runtime.add_gauge_refresher("referrals-sla", sla_check, every_s=config.overdue_check_seconds)
     views = SisViews(runtime.db)
     app = create_app(
         runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],

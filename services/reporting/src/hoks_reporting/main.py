@@ -12,6 +12,7 @@ import sys
 
 from faststream.asgi import AsgiFastStream
 
+from hoks_reporting.adapters.business_gauges import meeting_gauges
 from hoks_reporting.adapters.http_api import ReportDeps, build_api_router
 from hoks_reporting.adapters.names import NameLookup
 from hoks_reporting.adapters.report_store import CachedReportStore, MongoReportStore
@@ -41,6 +42,8 @@ def build(settings: ServiceSettings | None = None,
     projector = Projector(cached, report.student_rules())
     views = SisViews(runtime.db)
     deps = ReportDeps(store, NameLookup(runtime.db), report.figure_rules())
+    # operations: group meetings planned/held per round of this academic year (hoks_meetings_*)
+    runtime.add_gauge_refresher("meetings-per-round", meeting_gauges(store), every_s=60.0)
     app = create_app(runtime,
                      [build_router(runtime, projector, cached, report.batch_max_records,
                                    report.sis_batch_max_records),
