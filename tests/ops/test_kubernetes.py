@@ -90,6 +90,10 @@ def test_a_broken_manifest_is_rejected():
         kv.validate(deployment, kv.latest_version(), strict=True)
 
 
+#: Services whose read models have a single writer (reporting's aggregates): never scaled out.
+SINGLE_WRITERS = {"reporting"}
+
+
 def test_every_service_has_probes_limits_scaling_and_scrape_annotations():
     docs = render_base()
     deployments, services = by_kind(docs, "Deployment"), by_kind(docs, "Service")
@@ -106,17 +110,23 @@ def test_every_service_has_probes_limits_scaling_and_scrape_annotations():
         assert pod["metadata"]["annotations"]["prometheus.io/port"] == str(container["ports"][0]["containerPort"])
         assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == name
         assert services[name]["spec"]["selector"] == deployments[name]["spec"]["selector"]["matchLabels"]
-        hpa = hpas[name]["spec"]
-        assert hpa["scaleTargetRef"]["name"] == name
-        # a consumer group cannot use more members than the topics have partitions
-        assert hpa["maxReplicas"] <= 6 and hpa["minReplicas"] >= 2
+        if name in SINGLE_WRITERS:
+            # the report aggregates have one writer: one replica, no autoscaler, no overlap on rollout
+            assert name not in hpas and deployments[name]["spec"]["replicas"] == 1
+            assert deployments[name]["spec"]["strategy"]["type"] == "Recreate"
+        else:
+            hpa = hpas[name]["spec"]
+            assert hpa["scaleTargetRef"]["name"] == name
+            # a consumer group cannot use more members than the topics have partitions
+            assert hpa["maxReplicas"] <= 6 and hpa["minReplicas"] >= 2
         assert pdbs[name]["spec"]["selector"]["matchLabels"] == deployments[name]["spec"]["selector"]["matchLabels"]
     assert "Job" in {d["kind"] for d in docs}
 
 
 def test_lag_overlay_scales_on_both_consumer_groups():
     hpas = by_kind(render_overlay(), "HorizontalPodAutoscaler")
-    for name in SERVICES:
+    assert not SINGLE_WRITERS & set(hpas)
+    for name in set(SERVICES) - SINGLE_WRITERS:
         external = [m for m in hpas[name]["spec"]["metrics"] if m["type"] == "External"]
         assert len(external) == 1
         assert external[0]["external"]["metric"]["name"] == "hoks_consumer_lag"
