@@ -74,7 +74,8 @@ def _url(path: str, route: APIRoute, unit: str) -> str:
 
 
 def _has_unit_param(path: str, route: APIRoute) -> bool:
-    return "unit" in path or any("unit" in p.alias for p in route.dependant.query_params)
+    """The endpoint is asked for one unit's data (``{unit_id}`` in the path or a unit query)."""
+    return re.search(r"\{[^}]*unit[^}]*\}", path) is not None or any("unit" in p.alias for p in route.dependant.query_params)
 
 
 def _token(role: Role) -> str:

@@ -44,7 +44,7 @@ async def test_demo_institution_fills_every_service_view(stack):
             return await rt.db.sis_students.count_documents(query) == len(students)
 
         for rt in (scheduler, meetings, referrals, reporting):
-            await eventually(lambda rt=rt: all_students_in(rt), timeout_s=60, what=f"{rt.name} has every student")
+            await eventually(lambda rt=rt: all_students_in(rt), timeout_s=180, what=f"{rt.name} has every student")
         await eventually(lambda: all_students_in(meetings, "hoks"), timeout_s=60, what="every HOKS in meetings")
         assert await scheduler.db.sis_groups.count_documents({}) == kinds["GroupUpserted"]
         assert await scheduler.db.sis_staff.count_documents({}) == kinds["StaffUpserted"]
