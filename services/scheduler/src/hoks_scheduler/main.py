@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from faststream.asgi import AsgiFastStream
 
+from hoks_scheduler.adapters.config_files import load_config
+from hoks_scheduler.adapters.group_reader import SisGroupReader
+from hoks_scheduler.adapters.http_api import build_http_router
+from hoks_scheduler.adapters.meeting_repository import MEETINGS, MongoMeetingRepository
+from hoks_scheduler.adapters.settings import SchedulerSettings
+from hoks_scheduler.adapters.student_reader import SisStudentReader
+from hoks_scheduler.adapters.web_pages import build_pages
+from hoks_scheduler.handlers import SchedulerDeps, replan_changed, retry_unknown_students
+from hoks_scheduler.subscribers import build_router
+from hoks_shared.contracts.event_base import IntegrationEvent
+from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
 from hoks_shared.sisviews.ingest import build_sis_router
@@ -15,11 +28,40 @@ DEFAULT_PORT = 8101
 #: What the scheduler plans with: groups and their staff, and students for student-level meetings.
 SIS_TOPICS = [SIS_GROUPS, SIS_STAFF, SIS_STUDENTS]
 
+DESCRIPTION = (
+    "Plans the five group-level HOKS follow-up rounds of every group per academic year without "
+    "double booking, schedules student-level meetings (on request or from `referral-made`), and "
+    "publishes `meeting-scheduled` / `-rescheduled` / `-cancelled` on `hoks.scheduler.meetings.v1`. "
+    "Calendar feeds and invitations are iCalendar (RFC 5545)."
+)
 
-def build(settings: ServiceSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
+
+def build(settings: ServiceSettings | None = None,
+          scheduler_settings: SchedulerSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
+    own = scheduler_settings or SchedulerSettings()
+    config = load_config(own.config_dir)
+    meetings = MongoMeetingRepository(runtime.db)
+    relay = runtime.use_outbox(MEETINGS)
+
+    def entry(event: IntegrationEvent, event_id: str) -> dict[str, Any]:
+        return runtime.publisher.entry(event, event_id=event_id)
+
+    deps = SchedulerDeps(config=config, meetings=meetings, groups=SisGroupReader(runtime.db),
+                         students=SisStudentReader(runtime.db), entry=entry,
+                         notify=lambda meeting_id: relay.notify(MEETINGS, meeting_id))
+    if own.auto_replan_seconds > 0:
+        async def replan() -> None:
+            await retry_unknown_students(deps)
+            await replan_changed(deps)
+
+        runtime.periodic.append(PeriodicTask("auto-replan", replan, own.auto_replan_seconds,
+                                             timeout_s=max(own.auto_replan_seconds, 600.0)))
     views = SisViews(runtime.db)
-    app = create_app(runtime, [build_sis_router(runtime, views, SIS_TOPICS)], indexed=[views])
+    app = create_app(runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
+                     indexed=[meetings, views],
+                     http_routers=[build_http_router(deps, own), build_pages(deps, own)],
+                     http_title="HOKS follow-up: scheduler", http_description=DESCRIPTION)
     return app, runtime
 
 

@@ -88,6 +88,8 @@ class MeetingRescheduled(_MeetingSubject, _MeetingTime):
 
     reason_code: Code
     sequence: int = Field(ge=1)
+    theme: Code | None = Field(default=None, description="The new theme, when re-planning changed it "
+                               "(e.g. the group's planned end moved); None: unchanged")
 
 
 class MeetingCancelled(_MeetingSubject):

@@ -8,7 +8,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_scheduler.domain.groups import Group
-from hoks_shared.sisviews.projection import GROUPS
+from hoks_shared.sisviews.projection import GROUPS, STAFF
 
 
 def group_from_view(doc: dict[str, Any]) -> Group:
@@ -29,6 +29,7 @@ def group_from_view(doc: dict[str, Any]) -> Group:
 class SisGroupReader:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.collection = db[GROUPS]
+        self.staff = db[STAFF]
 
     async def get(self, group_id: str) -> Group | None:
         doc = await self.collection.find_one({"_id": group_id})
@@ -36,3 +37,14 @@ class SisGroupReader:
 
     async def in_unit(self, unit_id: str) -> list[Group]:
         return [group_from_view(d) async for d in self.collection.find({"unit_id": unit_id, "active": True})]
+
+    async def active(self, unit_ids: list[str] | None = None) -> list[Group]:
+        """Active groups of the given units (every unit when None)."""
+        query: dict[str, Any] = {"active": True}
+        if unit_ids is not None:
+            query["unit_id"] = {"$in": unit_ids}
+        return [group_from_view(d) async for d in self.collection.find(query)]
+
+    async def inactive_staff(self) -> set[str]:
+        """Staff the SIS marks inactive (left, on long leave): planned without."""
+        return {d["_id"] async for d in self.staff.find({"active": False}, {"_id": 1})}

@@ -1,0 +1,164 @@
+"""The scheduler's meetings in its own database; every document carries the outbox of the events
+its changes emitted (state and event in one write)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from pymongo import InsertOne, UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from hoks_scheduler.domain.meeting import Meeting
+from hoks_scheduler.domain.rounds import Seat
+from hoks_shared.store.idempotent import merge_updates
+from hoks_shared.store.outbox import OUTBOX, PENDING, outbox_update
+
+MEETINGS = "meetings"
+PLAN_REPORTS = "plan_reports"
+UNPLACED = "unplaced_requests"
+UNAVAILABILITY = "staff_unavailability"
+CHUNK = 50  # FerretDB 1.24: keep write commands small
+
+log = logging.getLogger(__name__)
+
+
+def to_doc(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "kind": meeting.kind, "unit_id": meeting.unit_id, "academic_year": meeting.academic_year,
+        "theme": meeting.theme, "day": meeting.day.isoformat(), "slot": meeting.slot,
+        "starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
+        "participants": [{"person_oid": s.person_oid, "role": s.role, "required": s.required} for s in meeting.seats],
+        "person_oids": list(meeting.person_oids),
+        "group_id": meeting.group_id, "student_oid": meeting.student_oid, "round": meeting.round,
+        "responsible_teacher_oid": meeting.responsible_teacher_oid, "referral_id": meeting.referral_id,
+        "status": meeting.status, "sequence": meeting.sequence, "by_hand": meeting.by_hand,
+    }
+
+
+def from_doc(doc: dict[str, Any]) -> Meeting:
+    return Meeting(
+        meeting_id=doc["_id"], kind=doc["kind"], unit_id=doc["unit_id"], academic_year=doc["academic_year"],
+        theme=doc["theme"], day=date.fromisoformat(doc["day"]), slot=doc["slot"],
+        starts_at=datetime.fromisoformat(doc["starts_at"]), ends_at=datetime.fromisoformat(doc["ends_at"]),
+        seats=tuple(Seat(p["person_oid"], p["role"], p.get("required", True)) for p in doc["participants"]),
+        group_id=doc.get("group_id"), student_oid=doc.get("student_oid"), round=doc.get("round"),
+        responsible_teacher_oid=doc.get("responsible_teacher_oid"), referral_id=doc.get("referral_id"),
+        status=doc["status"], sequence=doc["sequence"], by_hand=doc.get("by_hand", False),
+    )
+
+
+class StaleMeeting(Exception):
+    """The meeting changed since it was read (another writer); nothing was written."""
+
+
+class MeetingRepository(Protocol):
+    async def get(self, meeting_id: str) -> Meeting | None: ...
+    async def find(self, *, academic_year: str | None = None, person_oid: str | None = None,
+                   group_id: str | None = None, unit_id: str | None = None, student_oid: str | None = None,
+                   day_from: date | None = None, day_to: date | None = None,
+                   planned_only: bool = False) -> list[Meeting]: ...
+    async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]: ...
+
+
+class MongoMeetingRepository:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.collection = db[MEETINGS]
+        self.reports = db[PLAN_REPORTS]
+        self.unplaced = db[UNPLACED]
+        self.unavailability = db[UNAVAILABILITY]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("academic_year", 1), ("unit_id", 1)])
+        await self.collection.create_index([("person_oids", 1)])
+        await self.collection.create_index([("day", 1)])
+
+    async def get(self, meeting_id: str) -> Meeting | None:
+        doc = await self.collection.find_one({"_id": meeting_id}, {OUTBOX: 0})
+        return from_doc(doc) if doc else None
+
+    async def find(self, *, academic_year: str | None = None, person_oid: str | None = None,
+                   group_id: str | None = None, unit_id: str | None = None, student_oid: str | None = None,
+                   day_from: date | None = None, day_to: date | None = None,
+                   planned_only: bool = False) -> list[Meeting]:
+        query: dict[str, Any] = {}
+        for key, value in (("academic_year", academic_year), ("person_oids", person_oid), ("group_id", group_id),
+                           ("unit_id", unit_id), ("student_oid", student_oid)):
+            if value is not None:
+                query[key] = value
+        days: dict[str, str] = {}
+        if day_from is not None:
+            days["$gte"] = day_from.isoformat()
+        if day_to is not None:
+            days["$lte"] = day_to.isoformat()
+        if days:
+            query["day"] = days
+        if planned_only:
+            query["status"] = "planned"
+        docs = [d async for d in self.collection.find(query, {OUTBOX: 0, PENDING: 0})]
+        return sorted((from_doc(d) for d in docs), key=lambda m: (m.starts_at, m.meeting_id))
+
+    async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]:
+        """Write each meeting with its outbox entry: a new one is inserted (``previous`` None), a
+        changed one replaces the stored state only if its sequence is still ``previous``.
+        Returns the ids written; a stale one is skipped and logged."""
+        written: list[str] = []
+        for start in range(0, len(items), CHUNK):
+            ops: list[Any] = []
+            ids: list[str] = []
+            for meeting, previous, entry in items[start:start + CHUNK]:
+                if previous is None:
+                    ops.append(InsertOne({"_id": meeting.meeting_id, **to_doc(meeting), OUTBOX: [entry], PENDING: 1}))
+                else:
+                    ops.append(UpdateOne({"_id": meeting.meeting_id, "sequence": previous},
+                                         merge_updates({"$set": to_doc(meeting)}, outbox_update([entry]))))
+                ids.append(meeting.meeting_id)
+            try:
+                await self.collection.bulk_write(ops, ordered=False)
+                failed: set[int] = set()
+            except BulkWriteError as exc:
+                failed = {e["index"] for e in exc.details.get("writeErrors", [])}
+                for e in exc.details.get("writeErrors", []):
+                    log.warning("meeting not written", extra={"meeting_id": ids[e["index"]], "code": e.get("code")})
+            written += [i for n, i in enumerate(ids) if n not in failed]
+        return written
+
+    async def save_one(self, meeting: Meeting, previous: int | None, entry: dict[str, Any]) -> bool:
+        if previous is None:
+            return bool(await self.save([(meeting, None, entry)]))
+        result = await self.collection.update_one(
+            {"_id": meeting.meeting_id, "sequence": previous},
+            merge_updates({"$set": to_doc(meeting)}, outbox_update([entry])))
+        if result.modified_count != 1:
+            raise StaleMeeting(meeting.meeting_id)
+        return True
+
+    # ---- plan reports, unplaced requests, unavailability -------------------------------------
+    async def save_report(self, report_id: str, report: dict[str, Any]) -> None:
+        await self.reports.replace_one({"_id": report_id}, report, upsert=True)
+
+    async def get_report(self, report_id: str) -> dict[str, Any] | None:
+        return await self.reports.find_one({"_id": report_id})
+
+    async def reports_for_year(self, academic_year: str) -> list[dict[str, Any]]:
+        return [d async for d in self.reports.find({"academic_year": academic_year},
+                                                   {"unit_ids": 1, "inputs_digest": 1, "academic_year": 1})]
+
+    async def record_unplaced(self, meeting_id: str, record: dict[str, Any]) -> None:
+        await self.unplaced.replace_one({"_id": meeting_id}, record, upsert=True)
+
+    async def unplaced_requests(self) -> dict[str, dict[str, Any]]:
+        return {d.pop("_id"): d async for d in self.unplaced.find({})}
+
+    async def forget_unplaced(self, meeting_id: str) -> None:
+        await self.unplaced.delete_one({"_id": meeting_id})
+
+    async def unavailable_days(self) -> dict[str, set[date]]:
+        return {d["_id"]: {date.fromisoformat(x) for x in d.get("days", [])}
+                async for d in self.unavailability.find({})}
+
+    async def set_unavailable(self, person_oid: str, days: list[date]) -> None:
+        await self.unavailability.replace_one({"_id": person_oid}, {"days": sorted(d.isoformat() for d in days)},
+                                              upsert=True)

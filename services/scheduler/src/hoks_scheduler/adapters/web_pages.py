@@ -1,0 +1,60 @@
+"""The scheduler's staff page (/ui/schedule): my upcoming meetings, my calendar feed, and for
+counselors, managers and directors a form that plans (or re-plans) the year through the JSON API
+(same session cookie)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoks_scheduler.adapters.access import can_see
+from hoks_scheduler.adapters.http_api import PLANNERS, STAFF
+from hoks_scheduler.adapters.ical import feed_token
+from hoks_scheduler.adapters.settings import SchedulerSettings
+from hoks_scheduler.adapters.translations import TRANSLATIONS
+from hoks_scheduler.domain.calendar import academic_year_of
+from hoks_scheduler.handlers import SchedulerDeps
+from hoks_shared.auth import AllowPage, AuditDep, Principal
+from hoks_shared.web.render import render
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def build_pages(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    secret = settings.feed_secret.get_secret_value()
+
+    @router.get("/")
+    async def home() -> Response:
+        return RedirectResponse("/ui/schedule", status_code=303)
+
+    @router.get("/ui/schedule", response_class=HTMLResponse)
+    async def schedule_page(request: Request, audit: AuditDep,
+                            principal: Principal = Depends(AllowPage(*STAFF))) -> Response:
+        today = deps.today()
+        mine = []
+        if principal.staff_oid:
+            found = await deps.meetings.find(person_oid=principal.staff_oid, day_from=today,
+                                             day_to=today + timedelta(days=366), planned_only=True)
+            mine = [m for m in found if can_see(principal, m)]
+            for m in mine:
+                if m.kind == "student":
+                    await audit.record(principal, action="read", resource="meeting", resource_id=m.meeting_id,
+                                       student_oid=m.student_oid, endpoint="GET /ui/schedule")
+        feed = None
+        if principal.staff_oid:
+            base = settings.public_base_url.rstrip("/")
+            feed = f"{base}/calendar/{principal.staff_oid}.ics?token={feed_token(secret, principal.staff_oid)}"
+        year = academic_year_of(today)
+        first = int(year[:4])
+        return render(request, TEMPLATES, "schedule.html", {
+            "meetings": mine, "feed": feed, "zone": deps.config.calendar.zone,
+            "can_plan": principal.has_role(*PLANNERS), "all_units": principal.all_units,
+            "units": sorted(principal.unit_ids - {"*"}),
+            "years": [year, f"{first + 1}-{first + 2}"],
+        }, TRANSLATIONS)
+
+    return router

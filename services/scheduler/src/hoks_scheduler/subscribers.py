@@ -1,0 +1,37 @@
+"""Kafka subscribers of the scheduler: ``referral-made`` becomes a student-level meeting."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from faststream.kafka import KafkaRouter
+
+from hoks_scheduler.handlers import SchedulerDeps, on_referral_made
+from hoks_shared.contracts.referrals import ReferralMade
+from hoks_shared.messaging.broker import subscriber
+from hoks_shared.messaging.envelope_dependency import Envelope
+from hoks_shared.runtime.service import ServiceRuntime
+from hoks_shared.store.idempotent import ApplyResult
+from hoks_shared.topics import REFERRALS
+
+log = logging.getLogger(__name__)
+
+
+def build_router(runtime: ServiceRuntime, deps: SchedulerDeps) -> KafkaRouter:
+    router = KafkaRouter()
+
+    @subscriber(router, runtime.naming, REFERRALS, runtime.group_id)
+    async def on_referral(body: dict[str, Any], meta: Envelope) -> None:
+        # Other referral events (accepted, closed, overdue and any the referrals service adds
+        # later) are not the scheduler's business: skipped, never dead-lettered.
+        if body.get("event_type") != ReferralMade.EVENT_TYPE:
+            return
+        event = ReferralMade.model_validate(body)  # a malformed referral-made goes to the DLQ
+        result = await on_referral_made(deps, event)
+        log.info("referral handled", extra={"referral_id": event.referral_id, "status": result.status,
+                                            "meeting_id": result.meeting_id, "reason": result.reason})
+        applied = ApplyResult.APPLIED if result.status == "scheduled" else ApplyResult.DUPLICATE
+        runtime.metrics.observe_applied(event.event_type, applied, meta.time)
+
+    return router

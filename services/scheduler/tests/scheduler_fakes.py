@@ -1,0 +1,133 @@
+"""In-memory stand-ins for the scheduler's store and SIS views (unit tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from hoks_scheduler.adapters.config_files import load_config
+from hoks_scheduler.adapters.meeting_repository import StaleMeeting
+from hoks_scheduler.adapters.student_reader import StudentPlacement
+from hoks_scheduler.domain.groups import Group
+from hoks_scheduler.domain.meeting import Meeting
+from hoks_scheduler.handlers import SchedulerDeps
+from hoks_shared.contracts.event_base import IntegrationEvent
+
+COUNSELOR = "1.2.246.562.24.20000000001"
+TEACHER = "1.2.246.562.24.20000000002"
+SPECIAL = "1.2.246.562.24.20000000003"
+CURATOR = "1.2.246.562.24.20000000004"
+STUDENT = "1.2.246.562.24.30000000001"
+
+
+class FakeMeetings:
+    def __init__(self) -> None:
+        self.docs: dict[str, Meeting] = {}
+        self.outbox: list[dict[str, Any]] = []
+        self.reports: dict[str, dict[str, Any]] = {}
+        self.unplaced: dict[str, dict[str, Any]] = {}
+        self.away: dict[str, set[date]] = {}
+
+    async def get(self, meeting_id: str) -> Meeting | None:
+        return self.docs.get(meeting_id)
+
+    async def find(self, *, academic_year=None, person_oid=None, group_id=None, unit_id=None, student_oid=None,
+                   day_from=None, day_to=None, planned_only=False) -> list[Meeting]:
+        out = [m for m in self.docs.values()
+               if (academic_year is None or m.academic_year == academic_year)
+               and (person_oid is None or person_oid in m.person_oids)
+               and (group_id is None or m.group_id == group_id) and (unit_id is None or m.unit_id == unit_id)
+               and (student_oid is None or m.student_oid == student_oid)
+               and (day_from is None or m.day >= day_from) and (day_to is None or m.day <= day_to)
+               and (not planned_only or m.planned)]
+        return sorted(out, key=lambda m: (m.starts_at, m.meeting_id))
+
+    async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]:
+        written = []
+        for meeting, previous, entry in items:
+            current = self.docs.get(meeting.meeting_id)
+            if (previous is None and current is not None) or (previous is not None and
+                                                              (current is None or current.sequence != previous)):
+                continue
+            self.docs[meeting.meeting_id] = meeting
+            self.outbox.append(entry)
+            written.append(meeting.meeting_id)
+        return written
+
+    async def save_one(self, meeting: Meeting, previous: int | None, entry: dict[str, Any]) -> bool:
+        if not await self.save([(meeting, previous, entry)]):
+            raise StaleMeeting(meeting.meeting_id)
+        return True
+
+    async def save_report(self, report_id: str, report: dict[str, Any]) -> None:
+        self.reports[report_id] = report
+
+    async def get_report(self, report_id: str) -> dict[str, Any] | None:
+        return dict(self.reports[report_id]) if report_id in self.reports else None
+
+    async def reports_for_year(self, academic_year: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.reports.values() if r["academic_year"] == academic_year]
+
+    async def record_unplaced(self, meeting_id: str, record: dict[str, Any]) -> None:
+        self.unplaced[meeting_id] = record
+
+    async def unplaced_requests(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self.unplaced.items()}
+
+    async def forget_unplaced(self, meeting_id: str) -> None:
+        self.unplaced.pop(meeting_id, None)
+
+    async def unavailable_days(self) -> dict[str, set[date]]:
+        return {k: set(v) for k, v in self.away.items()}
+
+    async def set_unavailable(self, person_oid: str, days: list[date]) -> None:
+        self.away[person_oid] = set(days)
+
+    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        return [e["body"] for e in self.outbox if event_type is None or e["body"]["event_type"] == event_type]
+
+
+@dataclass
+class FakeGroups:
+    groups: dict[str, Group] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
+
+    async def inactive_staff(self) -> set[str]:
+        return set(self.gone)
+
+    async def get(self, group_id: str) -> Group | None:
+        return self.groups.get(group_id)
+
+    async def active(self, unit_ids: list[str] | None = None) -> list[Group]:
+        return [g for g in self.groups.values() if g.active and (unit_ids is None or g.unit_id in unit_ids)]
+
+
+@dataclass
+class FakeStudents:
+    students: dict[str, StudentPlacement] = field(default_factory=dict)
+
+    async def get(self, student_oid: str) -> StudentPlacement | None:
+        return self.students.get(student_oid)
+
+
+def entry(event: IntegrationEvent, event_id: str) -> dict[str, Any]:
+    return {"id": event_id, "body": event.model_dump(mode="json"), "key": event.partition_key()}
+
+
+def group(group_id: str = "TVO24A", **over: Any) -> Group:
+    data: dict[str, Any] = dict(
+        group_id=group_id, unit_id="unit-tech", study_type="pt", start_date=date(2024, 8, 12),
+        planned_end_date=date(2027, 5, 31), responsible_teacher_oids=(TEACHER,), counselor_oid=COUNSELOR,
+        special_needs_teacher_oid=SPECIAL, curator_oid=CURATOR, active=True)
+    data.update(over)
+    return Group(**data)
+
+
+def deps(today: date = date(2026, 8, 1), groups: list[Group] | None = None,
+         students: list[StudentPlacement] | None = None) -> SchedulerDeps:
+    return SchedulerDeps(
+        config=load_config(), meetings=FakeMeetings(),
+        groups=FakeGroups({g.group_id: g for g in (groups if groups is not None else [group()])}),
+        students=FakeStudents({s.student_oid: s for s in students or []}), entry=entry, today=lambda: today,
+    )
