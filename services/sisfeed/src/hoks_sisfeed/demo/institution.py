@@ -124,6 +124,7 @@ class DemoInstitution:
         self.groups: list[_Group] = []
         remaining = {"pt": size.pt_students, "at": size.at_students, "eat": size.eat_students}
         teacher_load: dict[str, tuple[str, int]] = {}
+        unit_ordinal: dict[str, int] = {}  # groups of each unit so far: staff take turns within the unit
         index = 0
         for study_type, count in groups_per_type.items():
             months, per_group, _ = STUDY_TYPES[study_type]
@@ -139,6 +140,8 @@ class DemoInstitution:
                 end = start + timedelta(days=round(months * 30.4))
                 group_size = max(1, min(per_group, remaining[study_type]))
                 remaining[study_type] -= group_size
+                nth = unit_ordinal.get(unit_id, 0)
+                unit_ordinal[unit_id] = nth + 1
                 key = (unit_id, study_type)
                 teacher, load = teacher_load.get(key, ("", 2))
                 if load >= 2 or rng.random() < 0.35:  # most teachers own one group, some two
@@ -147,10 +150,10 @@ class DemoInstitution:
                 self.groups.append(_Group(
                     group_id=f"{field_code}{start.year % 100:02d}{'K' if january else ''}{study_type.upper()}{g:03d}",
                     unit_id=unit_id, qualification=qualification, study_type=study_type, start=start, end=end,
-                    size=group_size, teacher=teacher, counselor=counselors[unit_id][g % len(counselors[unit_id])]
+                    size=group_size, teacher=teacher, counselor=counselors[unit_id][nth % len(counselors[unit_id])]
                     if counselors[unit_id] else counselors[self.unit_ids[0]][0],
-                    special_needs=specials[unit_id][g % len(specials[unit_id])],
-                    curator=curators[unit_id][g % len(curators[unit_id])],
+                    special_needs=specials[unit_id][nth % len(specials[unit_id])],
+                    curator=curators[unit_id][nth % len(curators[unit_id])],
                 ))
                 index += 1
 
