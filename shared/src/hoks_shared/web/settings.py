@@ -16,4 +16,4 @@ class UiSettings(BaseSettings):
 
     def nav(self) -> list[tuple[str, str]]:
         return [("nav.meetings", self.meetings_url), ("nav.referrals", self.referrals_url),
-                ("nav.reports", self.reports_url)]
+                ("nav.reports", self.reports_url), ("nav.schedule", self.scheduler_url)]
