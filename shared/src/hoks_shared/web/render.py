@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from zoneinfo import ZoneInfo
 
 from hoks_shared.web.i18n import LANG_COOKIE, Catalog, language_of, translator
 from hoks_shared.web.settings import UiSettings
@@ -16,19 +18,32 @@ from hoks_shared.web.settings import UiSettings
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
 
+@lru_cache(maxsize=1)
+def _ui() -> UiSettings:
+    return UiSettings()
+
+
+def local_time(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+    """A stored (UTC) time as people at the provider read it: in ``HOKS_UI_TIME_ZONE``."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # stored UTC without tzinfo
+        from datetime import UTC
+
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(_ui().time_zone)).strftime(fmt)
+
+
 @lru_cache(maxsize=16)
 def environment(templates_dir: str) -> Environment:
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader([FileSystemLoader(templates_dir), FileSystemLoader(str(SHARED_TEMPLATES))]),
         autoescape=select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-@lru_cache(maxsize=1)
-def _ui() -> UiSettings:
-    return UiSettings()
+    env.filters["localtime"] = local_time
+    return env
 
 
 def render(request: Request, templates_dir: str | Path, name: str, context: dict[str, Any],

@@ -13,6 +13,7 @@ class UiSettings(BaseSettings):
     referrals_url: str = Field(default="http://127.0.0.1:8103/ui/referrals")
     reports_url: str = Field(default="http://127.0.0.1:8104/ui/reports")
     scheduler_url: str = Field(default="http://127.0.0.1:8101/ui/schedule")
+    time_zone: str = Field(default="Europe/Helsinki", description="Times on the pages are shown in this zone")
 
     def nav(self) -> list[tuple[str, str]]:
         return [("nav.meetings", self.meetings_url), ("nav.referrals", self.referrals_url),

@@ -24,12 +24,17 @@ class Selection:
     stale_months: int
 
     async def resolve(self, queries: ReportQueries, unit_id: str) -> tuple[str, int]:
-        """The asked year (default: the year of ``as_of``) and round (default: its latest with figures)."""
+        """The asked year (default: the year of ``as_of``) and round (default: the latest round whose
+        checklists have been filled in; before any, the first round with figures — planned
+        meetings alone make figures for every round of the year)."""
         year = self.year or academic_year(self.as_of)
         if self.round is not None:
             return year, self.round
+        checked = [t["round"] for t in await queries.trends(unit_id) if t["academic_year"] == year]
+        if checked:
+            return year, max(checked)
         rounds = [p["round"] for p in await queries.periods(unit_id) if p["academic_year"] == year]
-        return year, max(rounds, default=1)
+        return year, min(rounds, default=1)
 
     def rules(self, base: FigureRules) -> FigureRules:
         return FigureRules(stale_months=self.stale_months, final_phase_months=base.final_phase_months,
