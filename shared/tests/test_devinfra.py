@@ -16,3 +16,18 @@ def test_cluster_ids_never_start_with_a_dash(monkeypatch):
     cluster_id = components.new_cluster_id()
     assert not cluster_id.startswith("-")
     assert len(cluster_id) == 22
+
+
+def test_a_database_file_ferretdb_never_initialised_is_set_aside(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    from hoks_shared.devinfra.components import set_aside_uninitialised
+
+    good = tmp_path / "hoks_meetings.sqlite"
+    with sqlite3.connect(good) as conn:
+        conn.execute("CREATE TABLE _ferretdb_collections (x)")
+    empty = tmp_path / "it_scheduler_1.sqlite"
+    with sqlite3.connect(empty) as conn:
+        conn.execute("PRAGMA user_version = 1")  # a valid SQLite file with no tables
+    assert set_aside_uninitialised(tmp_path) == [empty]
+    assert good.exists() and not empty.exists() and (tmp_path / "set-aside" / empty.name).exists()

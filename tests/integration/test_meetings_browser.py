@@ -7,15 +7,12 @@ The screenshot of the filled-in meeting page is written to ``docs/screenshots/me
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
@@ -24,6 +21,7 @@ from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.testing import samples
 from hoks_shared.testing.auth import token_for
 from hoks_shared.testing.browser import chromium_available, launch_chromium
+from hoks_shared.testing.http_server import free_port, serve
 from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS, topic_of
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 
@@ -33,22 +31,6 @@ pytestmark = [pytest.mark.integration,
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "meeting-page.png"
 S1, S2, S3 = (samples.oid() for _ in range(3))
 NAMES = {S1: "Aino Aalto", S2: "Bertta Berg", S3: "Cecilia Ek"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def serve(app, port):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    return server, task
 
 
 def sis_feed(group_id: str, today: date) -> list:

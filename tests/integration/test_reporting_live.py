@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +21,7 @@ from hoks_reporting.replay import run_replay
 from hoks_reporting.report_queries import ReportQueries
 from hoks_reporting.report_settings import ReportSettings
 from hoks_shared.auth import Role
+from hoks_shared.testing.http_server import free_port
 from hoks_shared.contracts import meetings
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.sis import GroupUpserted, StudentUpserted
@@ -128,12 +128,6 @@ def demo_meetings(events: list[Any], unit: str, year: str, seed: int) -> tuple[l
                 completed_by_oid=g.counselor_oid, completed_at=when + timedelta(minutes=40),
                 rows=rows[chunk:chunk + 200]))
     return out, {t: dict(v) for t, v in expected.items()}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
 
 import httpx
 import pytest
-import uvicorn
+
+from hoks_shared.testing.http_server import free_port, serve
 
 from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
@@ -24,27 +24,11 @@ BUILDERS = {"scheduler": build_scheduler, "meetings": build_meetings,
             "referrals": build_referrals, "reporting": build_reporting}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def serve_in_loop(app, port):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    return server, task
-
-
 @pytest.mark.parametrize("service", sorted(BUILDERS))
 async def test_health_checks_kafka_and_store_and_metrics_are_exported(stack, service):
     app, runtime = BUILDERS[service](stack.settings(service))
     port = free_port()
-    server, task = await serve_in_loop(app, port)
+    server, task = await serve(app, port, lifespan="on")
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             for _ in range(30):  # just started: the broker may take a moment to answer its first ping

@@ -12,8 +12,8 @@ import json
 import urllib.request
 
 import pytest
-import uvicorn
 
+from hoks_shared.testing.http_server import serve
 from tests.ops.prometheus_process import check_targets, free_port, needs_prometheus, prometheus
 
 pytestmark = needs_prometheus
@@ -35,16 +35,6 @@ def test_check_targets_fails_when_fewer_targets_than_expected(tmp_path):
     assert "expected at least 5" in result.stdout
 
 
-async def serve(app, port: int):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    return server, task
-
-
 @pytest.mark.integration
 async def test_prometheus_shows_all_four_services_up(stack, tmp_path):
     from hoks_meetings.main import build as build_meetings
@@ -60,7 +50,7 @@ async def test_prometheus_shows_all_four_services_up(stack, tmp_path):
             app, runtime = build(stack.settings(name))
             runtimes.append(runtime)
             port = free_port()
-            servers.append(await serve(app, port))
+            servers.append(await serve(app, port, lifespan="on"))
             targets[name] = f"127.0.0.1:{port}"
         with prometheus(tmp_path, targets) as url:
             result = await asyncio.to_thread(check_targets, url, "--wait", "60", "--expect", "5")

@@ -198,8 +198,36 @@ class FerretDB:
 
     def start(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
+        for moved in set_aside_uninitialised(self.data):
+            print(f"ferretdb: {moved.name} had no FerretDB metadata (created when it was stopped): set aside")
         processes.spawn(
             [str(self.binary), "-listen", f"{self.cfg.host}:{self.cfg.ferretdb_port}",
              "-sqlite-dir", str(self.data), "-log-level", "error"],
             log_file=self.log, pid_file=self.pid_file, cwd=self.cfg.root,
         )
+
+
+def set_aside_uninitialised(data_dir: Path) -> list[Path]:
+    """Move database files without FerretDB's metadata table out of the way.
+
+    FerretDB stopped while creating a database leaves an SQLite file with no tables, and then
+    refuses to start ("no such table: _ferretdb_collections"). Such a file holds no data.
+    """
+    import sqlite3
+
+    moved = []
+    for path in sorted(data_dir.glob("*.sqlite")):
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError:
+            continue  # not ours to judge: FerretDB will say what is wrong
+        if "_ferretdb_collections" not in tables:
+            target = data_dir / "set-aside" / path.name
+            target.parent.mkdir(exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                part = path.with_name(path.name + suffix)
+                if part.exists():
+                    part.replace(target.with_name(target.name + suffix))
+            moved.append(path)
+    return moved
