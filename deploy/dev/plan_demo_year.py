@@ -12,15 +12,11 @@ from datetime import date
 import httpx
 from pymongo import AsyncMongoClient
 
+from hoks_scheduler.domain.calendar import academic_year_of
 from hoks_shared.auth.dev_issuer import DevIssuer
 from hoks_shared.auth.settings import AuthSettings
 from hoks_shared.settings import MongoSettings
 from hoks_shared.web.app import DIRECTOR
-
-
-def academic_year(today: date) -> str:
-    start = today.year if today.month >= 8 else today.year - 1
-    return f"{start}-{start + 1}"
 
 
 async def groups_settled(db_name: str, timeout_s: float) -> int:
@@ -54,7 +50,7 @@ async def main() -> int:
     token = DevIssuer(auth.dev_secret.get_secret_value()).mint(
         subject=DIRECTOR.subject, roles=DIRECTOR.roles, staff_oid=DIRECTOR.staff_oid, unit_ids=DIRECTOR.units,
         name=DIRECTOR.name)
-    year = academic_year(date.today())
+    year = academic_year_of(date.today())
     async with httpx.AsyncClient(base_url=args.scheduler, timeout=600) as http:
         response = await http.post("/plans", json={"academic_year": year},
                                    headers={"Authorization": f"Bearer {token}"})

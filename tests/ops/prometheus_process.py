@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from hoks_shared.testing.http_server import free_port
+
 from tests.ops.promtool import PROMETHEUS_DIR
 
 PROMETHEUS = shutil.which("prometheus")
 needs_prometheus = pytest.mark.skipif(
     PROMETHEUS is None, reason="prometheus not on PATH (install Debian's 'prometheus' package: ./dev setup does)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(path: Path, self_address: str, targets: dict[str, str]) -> None:

@@ -13,8 +13,8 @@ import urllib.request
 
 import pytest
 
-from hoks_shared.testing.http_server import serve
-from tests.ops.prometheus_process import check_targets, free_port, needs_prometheus, prometheus
+from hoks_shared.testing.http_server import free_port, serve
+from tests.ops.prometheus_process import check_targets, needs_prometheus, prometheus
 
 pytestmark = needs_prometheus
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hoks_reporting.adapters.business_gauges import academic_year, meeting_gauges
+from hoks_reporting.adapters.business_gauges import meeting_gauges
+from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain import keys
 from hoks_reporting.projector import AGGREGATES
 from hoks_shared.metrics import ServiceMetrics

@@ -7,17 +7,13 @@ from datetime import date
 from typing import Any, Protocol
 
 from hoks_reporting.domain import keys
+from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.projector import AGGREGATES
 from hoks_shared.metrics import ServiceMetrics, set_gauge_values
 
 
 class AggregateReader(Protocol):
     async def load(self, collection: str, ids: list[str]) -> dict[str, dict[str, Any]]: ...
-
-
-def academic_year(today: date) -> str:
-    start = today.year if today.month >= 8 else today.year - 1
-    return f"{start}-{start + 1}"
 
 
 def meetings_per_round(unit_indexes: list[dict[str, Any]], year: str) -> tuple[dict[str, float], dict[str, float]]:
