@@ -156,3 +156,55 @@ async def test_dev_sign_in_sets_the_session_cookie_and_only_redirects_locally() 
 def test_an_endpoint_must_name_its_roles() -> None:
     with pytest.raises(ValueError):
         Allow()
+
+
+def _oidc(jwks_url: str) -> AuthSettings:
+    return AuthSettings(mode="oidc", issuer="https://idp.example.fi/realms/edu", audience="hoks", jwks_url=jwks_url)
+
+
+def _claims(**over: object) -> dict:
+    now = int(time.time())
+    return {"iss": "https://idp.example.fi/realms/edu", "aud": "hoks", "sub": "abc", "exp": now + 600,
+            "iat": now, "roles": ["counselor"], "hoks_oid": TEACHER, **over}
+
+
+@pytest.mark.parametrize("case", ["es256-header-rsa-key", "string-exp", "too-long-lived", "no-iat",
+                                  "oid-not-an-oid", "oid-arabic-digits", "oid-trailing-newline",
+                                  "client-id-not-an-id"])
+async def test_malformed_or_overlong_tokens_are_refused_not_500(rsa_idp, case: str) -> None:  # noqa: ANN001
+    key, jwks_url = rsa_idp
+    verifier = TokenVerifier(_oidc(jwks_url))
+    now = int(time.time())
+    if case == "es256-header-rsa-key":  # signed with an RSA key, header says ES256 and names the RSA key
+        token = jwt.encode(_claims(), key, algorithm="RS256", headers={"kid": "idp-1"})
+        head, body, sig = token.split(".")
+        forged = jwt.utils.base64url_encode(json.dumps({"alg": "ES256", "kid": "idp-1", "typ": "JWT"}).encode())
+        token = ".".join([forged.decode(), body, sig])
+    else:
+        claims = {
+            "string-exp": _claims(exp=str(now + 600)),
+            "too-long-lived": _claims(exp=now + 30 * 24 * 3600),
+            "no-iat": {k: v for k, v in _claims().items() if k != "iat"},
+            "oid-not-an-oid": _claims(hoks_oid="{\"$ne\": 1}"),
+            "oid-arabic-digits": _claims(hoks_oid="1.2.246.562.24.١٠٠٠٠٠٠٠٠٠١"),
+            "oid-trailing-newline": _claims(hoks_oid=TEACHER + "\n"),
+            "client-id-not-an-id": _claims(roles=["integration-client"], azp="client id with spaces/../"),
+        }[case]
+        token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "idp-1"})
+    with pytest.raises(InvalidToken):
+        await verifier.verify(token)
+    # and through HTTP: a 401 with the generic body, never a 500
+    from hoks_shared.web.app import create_http_app
+
+    router = APIRouter()
+
+    @router.get("/me")
+    async def me(who: Principal = Depends(Allow(*Role))) -> dict:
+        return {"who": who.subject}
+
+    app = create_http_app("t", [router], verifier=verifier, audit=RecordingAudit())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as c:
+        r = await c.get("/me", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401 and r.json() == {"detail": "authentication required"}
+        ok = await c.get("/me", headers={"Authorization": f"Bearer {jwt.encode(_claims(), key, algorithm='RS256', headers={'kid': 'idp-1'})}"})
+        assert ok.status_code == 200

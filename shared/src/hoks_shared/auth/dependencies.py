@@ -7,6 +7,7 @@ instead of answering 401. The token comes from ``Authorization: Bearer`` or the 
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 from urllib.parse import quote
 
@@ -17,6 +18,10 @@ from hoks_shared.auth.principal import Principal
 from hoks_shared.auth.roles import Role
 from hoks_shared.auth.tokens import InvalidToken, TokenVerifier
 
+log = logging.getLogger(__name__)
+#: The one body of every 401: why a token was refused goes to the log, not to the caller.
+UNAUTHENTICATED = "authentication required"
+
 
 class LoginRequired(Exception):
     """A page was opened without a valid session: the app redirects to the sign-in page."""
@@ -25,7 +30,7 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
-def _token_from(request: Request, cookie_name: str) -> str | None:
+def token_from(request: Request, cookie_name: str) -> str | None:
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, value = header.partition(" ")
@@ -47,17 +52,18 @@ class Allow:
         self.scope = scope
 
     def _unauthenticated(self, request: Request, reason: str) -> Exception:
-        return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=f"authentication required: {reason}",
+        return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=UNAUTHENTICATED,
                              headers={"WWW-Authenticate": 'Bearer realm="hoks"'})
 
     async def __call__(self, request: Request) -> Principal:
         verifier: TokenVerifier = request.app.state.verifier
         try:
-            token = _token_from(request, verifier.settings.session_cookie)
+            token = token_from(request, verifier.settings.session_cookie)
             if not token:
                 raise InvalidToken("no bearer token")
             principal = await verifier.verify(token)
         except InvalidToken as exc:
+            log.info("token refused", extra={"reason": str(exc)[:300], "path": request.url.path})
             raise self._unauthenticated(request, str(exc)) from None
         if not principal.has_role(*self.roles):
             raise HTTPException(status.HTTP_403_FORBIDDEN,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from fastapi import HTTPException, status
 
@@ -19,6 +20,7 @@ class Principal:
     display_name: str = ""
     scopes: frozenset[str] = field(default_factory=frozenset)
     client_id: str | None = None
+    expires_at: datetime | None = None  # the token's exp
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)

@@ -40,6 +40,10 @@ class AuthSettings(BaseSettings):
         description="Identity provider role/group names → platform roles, e.g. {\"OPO\": \"counselor\"}",
     )
     dev_secret: SecretStr = SecretStr(DEV_SECRET)
+    max_token_lifetime_seconds: int = Field(
+        default=12 * 3600, gt=0, description="Tokens whose exp - iat is longer are refused")
+    sessions_database: str = Field(
+        default="hoks_sessions", description="Database of the signed-out sessions, shared by the services")
     session_cookie: str = "hoks_session"
     cookie_secure: bool = False
 

@@ -6,15 +6,30 @@ ids of the Finnish national education registers. Groups and units are the provid
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
-#: The shape of a national OID, for code that checks OIDs outside a pydantic model.
-OID_PATTERN = r"^1\.2\.246\.562\.\d{1,3}\.\d{5,20}$"
+#: The shape of a national OID: ASCII digits only (``\d`` would also take e.g. Arabic-Indic
+#: digits), and nothing after the last digit (check with ``is_oid``, not ``re.match``: Python's
+#: ``$`` also matches before a trailing newline).
+OID_PATTERN = r"^1\.2\.246\.562\.[0-9]{1,3}\.[0-9]{5,20}$"
+_OID = re.compile(OID_PATTERN)
+#: The committed event schemas spell the pattern with ``\d``, which means [0-9] in JSON Schema
+#: (ECMA-262) but any Unicode digit in pydantic's regex engine; the validator below keeps pydantic
+#: to ASCII without changing the published schemas.
+_SCHEMA_OID_PATTERN = r"^1\.2\.246\.562\.\d{1,3}\.\d{5,20}$"
+
+
+def _ascii_digits(value: str) -> str:
+    if not value.isascii():
+        raise ValueError("only ASCII digits")
+    return value
+
 
 #: A national OID such as ``1.2.246.562.24.10000000001`` (person) or ``...15...`` (study right).
-Oid = Annotated[str, StringConstraints(pattern=OID_PATTERN)]
+Oid = Annotated[str, StringConstraints(pattern=_SCHEMA_OID_PATTERN), AfterValidator(_ascii_digits)]
 
 #: A provider-local code: group code, unit code, meeting id, referral id.
 LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
@@ -23,4 +38,9 @@ LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,47}$")]
 
 #: An academic year, 1 Aug – 31 Jul, written ``2026-2027``.
-AcademicYear = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
+AcademicYear = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$"), AfterValidator(_ascii_digits)]
+
+
+def is_oid(value: object) -> bool:
+    """True for a string that is exactly one national OID (ASCII digits, no trailing newline)."""
+    return isinstance(value, str) and _OID.fullmatch(value) is not None

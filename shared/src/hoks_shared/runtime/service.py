@@ -22,6 +22,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_shared.auth.audit import AUDIT_LOG, AuditTrail
+from hoks_shared.auth.sessions import SIGNED_OUT, StoredSignedOut
 from hoks_shared.auth.settings import AuthSettings
 from hoks_shared.auth.tokens import TokenVerifier
 from hoks_shared.logs import configure_logging
@@ -67,7 +68,8 @@ class ServiceRuntime:
     @property
     def verifier(self) -> TokenVerifier:
         if self._verifier is None:
-            self._verifier = TokenVerifier(self.auth)
+            signed_out = StoredSignedOut(self.mongo[self.auth.sessions_database][SIGNED_OUT])
+            self._verifier = TokenVerifier(self.auth, signed_out)
         return self._verifier
 
     @property
@@ -178,6 +180,9 @@ def create_app(
                 await ensure_outbox_index(collection)
         for repository in indexed:
             await repository.ensure_indexes()
+        signed_out = runtime.verifier.signed_out
+        if isinstance(signed_out, StoredSignedOut):
+            await signed_out.ensure_indexes()
         for hook in on_startup:
             await hook(runtime)
 

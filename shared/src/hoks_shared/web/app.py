@@ -19,9 +19,14 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hoks_shared.auth.audit import AuditTrail
-from hoks_shared.auth.dependencies import LoginRequired
-from hoks_shared.auth.tokens import TokenVerifier
-from hoks_shared.web.render import SHARED_TEMPLATES, render
+from hoks_shared.auth.dependencies import LoginRequired, token_from
+from hoks_shared.auth.tokens import InvalidToken, TokenVerifier
+from hoks_shared.web.api_docs import add_api_docs
+from hoks_shared.web.body_limit import BodyLimit
+from hoks_shared.web.error_docs import install_error_docs
+from hoks_shared.web.render import SHARED_TEMPLATES, render, ui_settings
+from hoks_shared.web.same_origin import SameOriginWrites
+from hoks_shared.web.security_headers import SecurityHeaders
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,14 @@ def create_http_app(
     description: str = "",
 ) -> FastAPI:
     app = FastAPI(title=title, version=version, description=description,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    ui = ui_settings()
+    # outermost first: headers on every answer, then the size limit, then the CSRF check
+    app.add_middleware(SameOriginWrites, cookie=verifier.settings.session_cookie, trusted=ui.trusted_origins)
+    app.add_middleware(BodyLimit, max_bytes=ui.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    add_api_docs(app)
+    install_error_docs(app)
     app.state.verifier = verifier
     app.state.audit = audit
     dev = verifier.dev_issuer is not None
@@ -97,8 +109,16 @@ def create_http_app(
                             secure=verifier.settings.cookie_secure, max_age=8 * 3600)
         return response
 
-    @auth.get("/logout")
-    async def logout() -> Response:
+    @auth.post("/logout")
+    async def logout(request: Request) -> Response:
+        """Signs the session out on the server (the token stops working on every service) and
+        drops the cookie. A POST: the same-origin check keeps other sites from signing people out."""
+        try:
+            token = token_from(request, cookie)
+            if token:
+                await verifier.sign_out(token)
+        except InvalidToken:
+            pass  # already invalid: nothing to revoke
         response = RedirectResponse("/auth/login", status_code=303)
         response.delete_cookie(cookie)
         return response

@@ -13,13 +13,14 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from zoneinfo import ZoneInfo
 
 from hoks_shared.web.i18n import LANG_COOKIE, Catalog, language_of, translator
+from hoks_shared.web.security_headers import csp_nonce
 from hoks_shared.web.settings import UiSettings
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
 
 @lru_cache(maxsize=1)
-def _ui() -> UiSettings:
+def ui_settings() -> UiSettings:
     return UiSettings()
 
 
@@ -31,7 +32,7 @@ def local_time(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
         from datetime import UTC
 
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(ZoneInfo(_ui().time_zone)).strftime(fmt)
+    return value.astimezone(ZoneInfo(ui_settings().time_zone)).strftime(fmt)
 
 
 @lru_cache(maxsize=16)
@@ -53,7 +54,8 @@ def render(request: Request, templates_dir: str | Path, name: str, context: dict
     t = translator(lang, *([translations] if translations else []))
     principal = getattr(request.state, "principal", None)
     html = environment(str(templates_dir)).get_template(name).render(
-        request=request, lang=lang, t=t, principal=principal, nav=_ui().nav(), **context)
+        request=request, lang=lang, t=t, principal=principal, nav=ui_settings().nav(), csp_nonce=csp_nonce(request),
+        **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
