@@ -5,8 +5,9 @@
 
 Without ``--publish`` the events are written as JSON lines (topic, key, CloudEvents headers,
 value) to stdout or ``--out``. With it they go to Kafka (``KAFKA_BOOTSTRAP_SERVERS``). ``convert``
-exits 1 when any document could not be converted (each error names the file and the field) after
-converting all the others.
+exits 1 when anything was refused (each error names the file and the full field path, never a
+value) after converting everything else: a bad document, or a bad study right inside a Koski
+document, never stops the others.
 """
 
 from __future__ import annotations
@@ -69,8 +70,9 @@ def _convert(args: argparse.Namespace) -> int:
     _emit(_records(result.events, naming), args, len(result.events), "converting")
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
-    print(f"{result.documents} documents: {result.documents - len(result.errors)} converted into "
-          f"{len(result.events)} events, {len(result.errors)} failed", file=sys.stderr)
+    converted = result.documents - result.refused
+    print(f"{result.documents} documents: {converted} converted ({result.partly} of them in part) into "
+          f"{len(result.events)} events, {result.refused} refused, {len(result.errors)} errors", file=sys.stderr)
     return 1 if result.errors else 0
 
 

@@ -129,6 +129,11 @@ class StudyRightStatus(_SisRecord):
     estimated_end: date | None = None
     completed_points: float = Field(default=0, ge=0)
     completed_units: int = Field(default=0, ge=0)
+    completed_other_units: dict[Literal["opintopiste", "vuosiviikkotunti", "kurssi", "tunti", "muu"], float] = Field(
+        default_factory=dict,
+        description="Completed amounts in units that are not osaamispiste and have no official conversion "
+        "(e.g. opintopiste of other vocational training), by unit; never part of completed_points",
+    )
     compulsory_education_ends: date | None = Field(
         default=None, description="Derived by the adapter (Valpas); never a birth date or a hetu"
     )

@@ -1,106 +1,144 @@
 """Koski study rights (opiskeluoikeus, Opetushallitus' JSON) → ``sis-study-right`` and ``sis-credit``.
 
 Only vocational study rights (``ammatillinenkoulutus``) are converted; others are skipped. What
-crosses: pseudonymous OIDs, the status periods, the estimated end, completed units and points,
-and the derived end of compulsory education. What stops here: ``henkilö`` (hetu, names), people
-named in certificates, places of on-the-job learning.
+crosses: pseudonymous OIDs, the status periods, the estimated end, completed units and points
+(``koski_credits``), and the derived end of compulsory education. What stops here: ``henkilö``
+(hetu, names), people named in certificates, places of on-the-job learning.
 
-``source_version`` is the latest date the document states (status period, assessment,
-confirmation), in ms, or its ``aikaleima`` when present: a newer document never loses to an older.
+Each study right is converted on its own: one that cannot be read is reported with its path and
+the others of the same document are still converted.
+
+``source_version`` is the document's ``aikaleima`` (Finnish time) when present, else the latest
+date it states (status period, assessment, confirmation): a newer document never loses to an older.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
-
 from hoks_shared.contracts.sis import CreditRecorded, StatusPeriod, StudyRightStatus
 from hoks_shared.contracts.vocabulary import StudyRightState
+from hoks_sisfeed.adapters.conversion import Conversion
 from hoks_sisfeed.adapters.dates import day_ms, epoch_ms, parse_date, parse_datetime
-from hoks_sisfeed.adapters.ehoks import OID_RE
-from hoks_sisfeed.adapters.errors import ConversionError, Reader
+from hoks_sisfeed.adapters.errors import ConversionError, Reader, type_name
+from hoks_sisfeed.adapters.identifiers import OID_RE, local_id
+from hoks_sisfeed.adapters.koski_credits import CountedPart, common_units_done, counted_parts
+from hoks_sisfeed.adapters.points import osaamispisteet, unit_name
 from hoks_sisfeed.adapters.pseudonyms import PersonResolver
+from hoks_sisfeed.adapters.study_right_ids import identity, study_right_oid
 
 VOCATIONAL = "ammatillinenkoulutus"
-STATES = {s.value for s in StudyRightState}
+STATES = tuple(s.value for s in StudyRightState)
+STUDY_RIGHT_MARKERS = frozenset({"tila", "suoritukset", "tyyppi", "oppilaitos"})
 
 
 def looks_like_koski(doc: Any) -> bool:
-    return isinstance(doc, dict) and "opiskeluoikeudet" in doc
+    return isinstance(doc, dict) and ("opiskeluoikeudet" in doc or "henkilö" in doc)
 
 
-def _accepted_on(reader: Reader, unit: dict, where: str) -> date | None:
-    days = [parse_date(reader, a.get("päivä"), f"{where}.arviointi[{i}].päivä")
-            for i, a in enumerate(unit.get("arviointi") or []) if a.get("hyväksytty", True) and a.get("päivä")]
-    if unit.get("arviointi") and not days:
-        return None
-    return max(days, default=None)
+def looks_like_bare_study_right(doc: Any) -> bool:
+    """One opiskeluoikeus on its own, without the person it belongs to."""
+    return isinstance(doc, dict) and len(STUDY_RIGHT_MARKERS & doc.keys()) >= 2
 
 
-def convert_koski(doc: Any, source: str, persons: PersonResolver | None = None) -> list[StudyRightStatus | CreditRecorded]:
+def _periods(reader: Reader, right: dict) -> list[StatusPeriod]:
+    periods = []
+    for j, period in enumerate(reader.get(right, "tila.opiskeluoikeusjaksot", kind=list)):
+        at = reader.at(f"tila.opiskeluoikeusjaksot[{j}]")
+        period = at.obj(period)
+        state = at.get(period, "tila.koodiarvo", kind=str)
+        if state not in STATES:
+            raise at.fail("tila.koodiarvo", f"unknown study-right state (expected one of {', '.join(STATES)})")
+        periods.append(StatusPeriod(start=parse_date(at, period.get("alku"), "alku"), state=state))
+    if not periods:
+        raise reader.fail("tila.opiskeluoikeusjaksot", "no status periods")
+    return periods
+
+
+def _credits(oid: str, student: str, parts: list[CountedPart], whole_common: dict[str, date]) -> list[CreditRecorded]:
+    """One credit per completed unit (a common unit assessed as a whole sums its areas), else one
+    per assessed area; only amounts in osaamispiste (or converted to it) become credits."""
+    osp: dict[str, tuple[float, date]] = {}
+    for part in parts:
+        points = osaamispisteet(part.amount, part.unit)
+        if points is None:
+            continue
+        unit = part.unit_code.split("/", 1)[0]
+        key = unit if not part.whole and unit in whole_common else part.unit_code
+        day = max(part.day, whole_common.get(key, part.day))
+        before, last = osp.get(key, (0.0, day))
+        osp[key] = (before + points, max(day, last))
+    for code, day in whole_common.items():
+        osp.setdefault(code, (0.0, day))
+    return [CreditRecorded(source_version=day_ms(day), credit_id=local_id("cr", oid, code), student_oid=student,
+                           unit_code=code[:64], points=points, day=day)
+            for code, (points, day) in osp.items()]
+
+
+def _study_right(reader: Reader, right: dict, student: str, compulsory_ends: date | None,
+                 persons: PersonResolver, taken: dict[str, str]) -> list[StudyRightStatus | CreditRecorded]:
+    oid = right.get("oid")
+    if oid is not None:
+        if not (isinstance(oid, str) and OID_RE.match(oid)):
+            raise reader.fail("oid", f"not a study-right OID (got a {type_name(oid)} of another form)")
+    else:
+        oid = study_right_oid(persons.key, identity(reader, right, student))
+    if oid in taken:
+        raise reader.fail("$", f"the same study right as {taken[oid]} (same oid, or same person, institution, "
+                               "start date and qualification): sent twice")
+    taken[oid] = reader.base
+    periods = _periods(reader, right)
+    dates = [p.start for p in periods]
+    parts: list[CountedPart] = []
+    whole_common: dict[str, date] = {}
+    for s, completion in enumerate(reader.items(right, "suoritukset")):
+        at = reader.at(f"suoritukset[{s}]")
+        completion = at.obj(completion)
+        parts.extend(counted_parts(at, completion))
+        whole_common.update(common_units_done(at, completion))
+        confirmed = at.get(completion, "vahvistus", required=False)
+        if confirmed is not None and at.obj(confirmed, "vahvistus").get("päivä") is not None:
+            dates.append(parse_date(at, confirmed["päivä"], "vahvistus.päivä"))
+    dates.extend(p.day for p in parts)
+    other: dict[str, float] = defaultdict(float)
+    for part in parts:
+        if osaamispisteet(part.amount, part.unit) is None:
+            other[unit_name(part.unit)] += part.amount
+    credits = _credits(oid, student, parts, whole_common)
+    stamp = right.get("aikaleima")
+    version = epoch_ms(parse_datetime(reader, stamp, "aikaleima")) if stamp is not None else day_ms(max(dates))
+    estimated = right.get("arvioituPäättymispäivä")
+    status = StudyRightStatus(
+        source_version=version, study_right_oid=oid, student_oid=student, periods=periods,
+        estimated_end=parse_date(reader, estimated, "arvioituPäättymispäivä") if estimated is not None else None,
+        completed_points=sum(c.points for c in credits),
+        completed_units=sum(1 for p in parts if p.whole) + len(whole_common),
+        completed_other_units=dict(other), compulsory_education_ends=compulsory_ends,
+    )
+    return [status, *credits]
+
+
+def convert_koski(doc: Any, source: str, persons: PersonResolver | None = None) -> Conversion:
+    """Every vocational study right of one Koski oppija document; bad ones become errors."""
     reader = Reader(source)
     persons = persons or PersonResolver()
+    result = Conversion()
     if not looks_like_koski(doc):
-        raise reader.fail("$", "expected an object with henkilö and opiskeluoikeudet")
-    student, compulsory_ends = persons.resolve(reader, doc.get("henkilö"))
+        raise reader.fail("$", "expected a Koski oppija object with henkilö and opiskeluoikeudet")
+    with reader.guard("henkilö"):
+        student, compulsory_ends = persons.resolve(reader, doc.get("henkilö"))
     rights = reader.get(doc, "opiskeluoikeudet", kind=list)
-    events: list[StudyRightStatus | CreditRecorded] = []
+    taken: dict[str, str] = {}
     for r, right in enumerate(rights):
-        where = f"opiskeluoikeudet[{r}]"
-        if not isinstance(right, dict):
-            raise reader.fail(where, "expected an object")
-        if reader.get(right, "tyyppi.koodiarvo", kind=str) != VOCATIONAL:
-            continue
-        oid = right.get("oid")
-        if oid is not None and not (isinstance(oid, str) and OID_RE.match(oid)):
-            raise reader.fail(f"{where}.oid", f"not an OID: {oid!r}")
-        if oid is None:
-            oid = persons.study_right_oid(student, str(right.get("oppilaitos", {}).get("oid")),
-                                          str(right.get("alkamispäivä")))
-        periods = []
-        for j, period in enumerate(reader.get(right, "tila.opiskeluoikeusjaksot", kind=list)):
-            at = f"{where}.tila.opiskeluoikeusjaksot[{j}]"
-            state = reader.get(period, "tila.koodiarvo", kind=str) if isinstance(period, dict) else None
-            if state not in STATES:
-                raise reader.fail(f"{at}.tila.koodiarvo", f"unknown study-right state {state!r}")
-            periods.append(StatusPeriod(start=parse_date(reader, period.get("alku"), f"{at}.alku"), state=state))
-        if not periods:
-            raise reader.fail(f"{where}.tila.opiskeluoikeusjaksot", "no status periods")
-        dates = [p.start for p in periods]
-        points = 0.0
-        credits: list[tuple[str, float, date]] = []
-        for s, completion in enumerate(right.get("suoritukset") or []):
-            for u, unit in enumerate(completion.get("osasuoritukset") or []):
-                at = f"{where}.suoritukset[{s}].osasuoritukset[{u}]"
-                accepted = _accepted_on(reader, unit, at)
-                if accepted is None:
-                    continue
-                dates.append(accepted)
-                code = reader.get(unit, "koulutusmoduuli.tunniste.koodiarvo", kind=(str, int))
-                value = (unit.get("koulutusmoduuli", {}).get("laajuus") or {}).get("arvo", 0)
-                if not isinstance(value, (int, float)):
-                    raise reader.fail(f"{at}.koulutusmoduuli.laajuus.arvo", f"expected a number, got {value!r}")
-                points += value
-                credits.append((str(code), float(value), accepted))
-            confirmed = (completion.get("vahvistus") or {}).get("päivä")
-            if confirmed:
-                dates.append(parse_date(reader, confirmed, f"{where}.suoritukset[{s}].vahvistus.päivä"))
-        stamp = right.get("aikaleima")
-        version = epoch_ms(parse_datetime(reader, stamp, f"{where}.aikaleima")) if stamp else day_ms(max(dates))
-        estimated = right.get("arvioituPäättymispäivä")
+        at = reader.at(f"opiskeluoikeudet[{r}]")
         try:
-            events.append(StudyRightStatus(
-                source_version=version, study_right_oid=oid, student_oid=student, periods=periods,
-                estimated_end=parse_date(reader, estimated, f"{where}.arvioituPäättymispäivä") if estimated else None,
-                completed_points=points, completed_units=len(credits), compulsory_education_ends=compulsory_ends,
-            ))
-            for code, value, day in credits:
-                events.append(CreditRecorded(
-                    source_version=day_ms(day), credit_id=f"cr-{oid}-{code}"[:128], student_oid=student,
-                    unit_code=code, points=value, day=day,
-                ))
-        except ValidationError as exc:
-            raise ConversionError.from_validation(source, exc, where) from None
-    return events
+            with at.guard():
+                right = at.obj(right)
+                if at.get(right, "tyyppi.koodiarvo", kind=str) != VOCATIONAL:
+                    continue
+                result.events.extend(_study_right(at, right, student, compulsory_ends, persons, taken))
+        except ConversionError as exc:
+            result.errors.append(exc)
+    return result

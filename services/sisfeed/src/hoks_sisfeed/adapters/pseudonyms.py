@@ -15,7 +15,8 @@ import os
 import re
 from datetime import date, timedelta
 
-from hoks_sisfeed.adapters.errors import Reader
+from hoks_sisfeed.adapters.errors import Reader, type_name
+from hoks_sisfeed.adapters.identifiers import OID_RE
 
 HETU_RE = re.compile(r"^(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])$")
 CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900,
@@ -65,8 +66,10 @@ class PersonResolver:
 
     def resolve(self, reader: Reader, henkilo: object) -> tuple[str, date | None]:
         """The person's OID and the end of their compulsory education (if any)."""
+        if henkilo is None:
+            raise reader.fail("henkilö", "required object is missing (the person the study rights belong to)")
         if not isinstance(henkilo, dict):
-            raise reader.fail("henkilö", "required object is missing")
+            raise reader.fail("henkilö", f"expected an object, got {type_name(henkilo)}")
         hetu = henkilo.get("hetu")
         birth = None
         if hetu is not None:
@@ -75,13 +78,12 @@ class PersonResolver:
                 raise reader.fail("henkilö.hetu", "not a valid personal identity code")
         ends = compulsory_education_ends(birth) if birth else None
         oid = henkilo.get("oid")
-        if isinstance(oid, str):
+        if oid is not None:
+            if not (isinstance(oid, str) and OID_RE.match(oid)):  # never echoed: it may be a hetu
+                raise reader.fail("henkilö.oid", "not a person OID (1.2.246.562.24.…)")
             return oid, ends
         if hetu is None:
             raise reader.fail("henkilö", "neither oid nor hetu")
         if hetu in self.person_map:
             return self.person_map[hetu], ends
         return "1.2.246.562.24.9" + keyed_number(self.key, "person", hetu), ends
-
-    def study_right_oid(self, person_oid: str, *parts: str) -> str:
-        return "1.2.246.562.15.9" + keyed_number(self.key, "study-right", person_oid, *parts)
