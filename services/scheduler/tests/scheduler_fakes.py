@@ -28,6 +28,8 @@ class FakeMeetings:
         self.reports: dict[str, dict[str, Any]] = {}
         self.unplaced: dict[str, dict[str, Any]] = {}
         self.away: dict[str, set[date]] = {}
+        self.catch_up: dict[str, dict[str, date]] = {}
+        self.misses: dict[str, dict[str, Any]] = {}
 
     async def get(self, meeting_id: str) -> Meeting | None:
         return self.docs.get(meeting_id)
@@ -83,6 +85,21 @@ class FakeMeetings:
 
     async def set_unavailable(self, person_oid: str, days: list[date]) -> None:
         self.away[person_oid] = set(days)
+
+    async def catch_up_starts(self, academic_year: str) -> dict[str, date]:
+        return dict(self.catch_up.get(academic_year, {}))
+
+    async def save_catch_up_starts(self, academic_year: str, starts: dict[str, date]) -> None:
+        self.catch_up.setdefault(academic_year, {}).update(starts)
+
+    async def accepted_misses(self, academic_year: str) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self.misses.items() if v["academic_year"] == academic_year}
+
+    async def accept_miss(self, meeting_id: str, record: dict[str, Any]) -> None:
+        self.misses[meeting_id] = dict(record)
+
+    async def forget_accepted_miss(self, meeting_id: str) -> None:
+        self.misses.pop(meeting_id, None)
 
     def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         return [e["body"] for e in self.outbox if event_type is None or e["body"]["event_type"] == event_type]

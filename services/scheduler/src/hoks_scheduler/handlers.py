@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -25,10 +26,20 @@ from hoks_scheduler.domain.meeting import (
     rescheduled_event,
     scheduled_event,
 )
+from hoks_scheduler.domain.conflicts import options
+from hoks_scheduler.domain.optional_seats import mark_optional_seats
 from hoks_scheduler.domain.planner import Placement
 from hoks_scheduler.domain.quality import measure
-from hoks_scheduler.domain.replanning import CANCELLED, RESCHEDULED, SCHEDULED, Change, occupancy_with, replan
-from hoks_scheduler.domain.rounds import Seat, round_demands
+from hoks_scheduler.domain.replanning import (
+    CANCELLED,
+    RESCHEDULED,
+    SCHEDULED,
+    Change,
+    new_group_meeting,
+    occupancy_with,
+    replan,
+)
+from hoks_scheduler.domain.rounds import RoundDemand, Seat, round_demands, round_history
 from hoks_scheduler.domain.student_meetings import (
     first_common_slot,
     referral_meeting_id,
@@ -110,7 +121,6 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
     calendar = deps.config.calendar_for(academic_year)
     groups = await _planned_groups(deps, unit_ids)
     digest = await inputs_digest(deps, groups)
-    demands = round_demands(groups, calendar, deps.config.rules)
     in_year = await deps.meetings.find(academic_year=academic_year)
     scope = set(unit_ids) if unit_ids is not None else None
 
@@ -119,8 +129,11 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
 
     existing = [m for m in in_year if in_scope(m)]
     others = [m for m in in_year if not in_scope(m) and m.planned]
+    accepted = await deps.meetings.accepted_misses(academic_year)
+    demands = await _demands(deps, academic_year, groups, existing, start, accepted)
+    away = await deps.meetings.unavailable_days()
     solver = deps.config.solver
-    result = replan(demands, existing, others, calendar, start, unavailable=await deps.meetings.unavailable_days(),
+    result = replan(demands, existing, others, calendar, start, unavailable=away,
                     engine=solver.engine, seconds_per_model=solver.seconds_per_model, workers=solver.workers,
                     max_meetings_per_model=solver.max_meetings_per_model)
     written = await _persist(deps, result.changes)
@@ -133,12 +146,20 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
     quality = measure(demands, placed, calendar.school_days)
     by_id = {d.meeting_id: d for d in demands}
     counts = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in (SCHEDULED, RESCHEDULED, CANCELLED)}
+    occ = result.occupancy or occupancy_with([], calendar, away)
+    counselors: dict[str, set[str]] = {}
+    for g in groups:
+        if g.counselor_oid:
+            counselors.setdefault(g.unit_id, set()).add(g.counselor_oid)
     report = {
         "academic_year": academic_year, "unit_ids": sorted(scope) if scope is not None else None,
         "from_day": start.isoformat(), "groups": len(groups), "meetings": len(demands),
         **counts, "kept": result.kept, "written": len(written),
-        "unplaced": [{"meeting_id": mid, "group_id": by_id[mid].group_id, "round": by_id[mid].round,
-                      "reason": reason} for mid, reason in sorted(result.unplaced.items())],
+        "unplaced": [conflict_item(by_id[mid], reason, options(by_id[mid], occ, calendar.school_days, start,
+                                                                counselors.get(by_id[mid].unit_id, set())))
+                     for mid, reason in sorted(result.unplaced.items())],
+        "summary": plan_summary(groups, demands, final, start, accepted),
+        "rounds_per_year": deps.config.rules.rounds_per_year(),
         "quality": quality.as_dict(),
         "solver": {"engine": solver.engine, "models": result.outcome.models,
                    "seconds": round(result.outcome.solver_seconds, 3), "fallbacks": result.outcome.fallbacks},
@@ -149,6 +170,57 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
                                                             "rescheduled", "cancelled", "kept")}
              | {"unplaced": len(report["unplaced"])})
     return report
+
+
+def conflict_item(demand: RoundDemand, reason: str, choices: list[Any]) -> dict[str, Any]:
+    """An unplaced round as a person decides on it: what, why, and what can be done."""
+    return {
+        "meeting_id": demand.meeting_id, "group_id": demand.group_id, "unit_id": demand.unit_id,
+        "round": demand.round, "rounds_in_year": demand.rounds_in_year, "reason": reason,
+        "window": [demand.window[0].isoformat(), demand.window[-1].isoformat()] if demand.window else None,
+        "counselor_oid": next((s.person_oid for s in demand.seats if s.role == "counselor"), None),
+        "options": [{"day": o.day.isoformat(), "slot": o.slot, "counselor_oid": o.counselor_oid} for o in choices],
+    }
+
+
+def plan_summary(groups: list[Group], demands: list[RoundDemand], final: dict[str, Meeting], start: date,
+                 accepted: dict[str, Any]) -> dict[str, Any]:
+    """What was planned, in counts a director reads: groups with every round they need this
+    year, groups short of rounds, catch-ups made, meetings moved outside their round's window."""
+    per_group: dict[str, list[RoundDemand]] = {}
+    for d in demands:
+        per_group.setdefault(d.group_id, []).append(d)
+    complete = short = 0
+    for wanted in per_group.values():
+        got = sum(1 for d in wanted if d.meeting_id in final and final[d.meeting_id].planned)
+        if got >= wanted[0].rounds_in_year:
+            complete += 1
+        else:
+            short += 1
+    outside = [d for d in demands if d.meeting_id in final and final[d.meeting_id].planned
+               and final[d.meeting_id].day >= start and d.window and final[d.meeting_id].day not in d.window
+               and not final[d.meeting_id].by_hand]
+    return {"groups_with_all_rounds": complete, "groups_short_of_rounds": short,
+            "groups_caught_up": len({d.group_id for d in demands if d.catch_up_from is not None}),
+            "moved_outside_window": len(outside), "accepted_misses": len(accepted)}
+
+
+async def _demands(deps: SchedulerDeps, academic_year: str, groups: list[Group], existing: list[Meeting],
+                   start: date, accepted: dict[str, Any]) -> list[RoundDemand]:
+    """The rounds the groups need from ``start`` on, with catch-ups where rounds' windows have
+    passed; a new catch-up's first day is kept for the next runs. Misses a person accepted are
+    left out (and count as done for the catch-up)."""
+    calendar = deps.config.calendar_for(academic_year)
+    anchors = await deps.meetings.catch_up_starts(academic_year)
+    done = [(m.group_id, m.round, m.day) for m in existing if m.group_id and m.round and (m.planned or m.by_hand)]
+    done += [(r["group_id"], int(r["round"]), date.fromisoformat(r["on"])) for r in accepted.values()]
+    history = round_history(done, anchors)
+    demands = round_demands(groups, calendar, deps.config.rules, from_day=start, history=history)
+    fresh = {d.group_id: d.catch_up_from for d in demands
+             if d.catch_up_from is not None and anchors.get(d.group_id) != d.catch_up_from}
+    if fresh:
+        await deps.meetings.save_catch_up_starts(academic_year, fresh)
+    return [d for d in demands if d.meeting_id not in accepted]
 
 
 async def _planned_groups(deps: SchedulerDeps, unit_ids: list[str] | None) -> list[Group]:
@@ -316,29 +388,10 @@ async def reschedule(deps: SchedulerDeps, meeting_id: str, starts_at: datetime, 
         raise NotFound(meeting_id)
     if not current.planned:
         raise Conflict("the meeting is cancelled")
-    if starts_at.tzinfo is None:
-        raise InvalidRequest("starts_at needs a time zone offset")
-    local_day = starts_at.astimezone(deps.config.calendar.zone).date()
-    if local_day < deps.today():
-        raise InvalidRequest("a meeting cannot be moved into the past")
-    calendar = deps.config.calendar_for(academic_year_of(local_day))
-    spot = calendar.slot_of(starts_at)
-    if spot is None:
-        raise InvalidRequest("starts_at is not the start of a meeting slot on a school day "
-                             f"(slots start at {', '.join(t.strftime('%H:%M') for t in calendar.slots)})")
-    day, slot = spot
-    busy = [m for m in await deps.meetings.find(day_from=day, day_to=day, planned_only=True)
-            if m.meeting_id != meeting_id]
-    occ = occupancy_with(busy, calendar, await deps.meetings.unavailable_days())
-    people = current.required_oids
-    for person in people:
-        if not occ.available(person, day):
-            raise Conflict(f"participant {person} is unavailable on {day}")
-        if occ.holder(person, day, slot) is not None:
-            raise Conflict(f"participant {person} already has a meeting at that time")
-        if occ.load(person, day) >= occ.cap:
-            raise Conflict(f"participant {person} already has {occ.cap} meetings that day")
+    day, slot, calendar, busy = await _free_spot(deps, starts_at, meeting_id, current.required_oids)
     changed = replace(moved(current, calendar, day, slot), academic_year=current.academic_year, by_hand=True)
+    changed = mark_optional_seats([changed], busy, await deps.meetings.unavailable_days(),
+                                  calendar.cap).get(meeting_id, changed)
     await deps.meetings.save_one(changed, current.sequence, _entry(deps, RESCHEDULED, changed, reason_code))
     deps.notify(meeting_id)
     return changed
@@ -354,3 +407,95 @@ async def cancel(deps: SchedulerDeps, meeting_id: str, reason_code: str) -> Meet
     await deps.meetings.save_one(changed, current.sequence, _entry(deps, CANCELLED, changed, reason_code))
     deps.notify(meeting_id)
     return changed
+
+
+# ---- conflicts a person decides (the plan overview page) ---------------------------------
+
+GROUP_MEETING_ID = re.compile(r"^grp-(?P<group>.+)-(?P<year>\d{4}-\d{4})-r(?P<round>\d+)$")
+
+
+async def round_demand(deps: SchedulerDeps, meeting_id: str) -> RoundDemand:
+    """The round a group meeting id stands for, as the planner sees it today."""
+    match = GROUP_MEETING_ID.match(meeting_id)
+    if match is None:
+        raise NotFound(meeting_id)
+    year = match["year"]
+    groups = [g for g in await _planned_groups(deps, None) if g.group_id == match["group"]]
+    if not groups:
+        raise NotFound(meeting_id)
+    existing = await deps.meetings.find(academic_year=year, group_id=groups[0].group_id)
+    start = max(deps.today(), year_bounds(year)[0])
+    demands = await _demands(deps, year, groups, [m for m in existing if m.kind == "group"], start, {})
+    demand = next((d for d in demands if d.meeting_id == meeting_id), None)
+    if demand is None:
+        raise NotFound(meeting_id)
+    return demand
+
+
+async def place_by_hand(deps: SchedulerDeps, meeting_id: str, starts_at: datetime,
+                        counselor_oid: str | None = None) -> Meeting:
+    """A round the planner left unplaced, put by a person on a day they chose (any school day of
+    the year, also outside the round's window), optionally with another counselor. Re-plans keep
+    it there (and keep the counselor) while everyone can still make it."""
+    demand = await round_demand(deps, meeting_id)
+    current = await deps.meetings.get(meeting_id)
+    if current is not None and current.planned:
+        raise Conflict("the round is planned already; reschedule the meeting instead")
+    seats = tuple(Seat(counselor_oid, "counselor") if s.role == "counselor" and counselor_oid else s
+                  for s in demand.seats)
+    if counselor_oid and not any(s.role == "counselor" for s in seats):
+        seats = (Seat(counselor_oid, "counselor"), *seats)
+    day, slot, calendar, busy = await _free_spot(deps, starts_at, meeting_id,
+                                                 tuple(dict.fromkeys(s.person_oid for s in seats if s.required)))
+    if calendar.academic_year != demand.academic_year:
+        raise InvalidRequest("the day is not in the round's academic year")
+    meeting = replace(new_group_meeting(replace(demand, seats=seats), calendar, day, slot), by_hand=True,
+                      sequence=current.sequence + 1 if current is not None else 0)
+    meeting = mark_optional_seats([meeting], busy, await deps.meetings.unavailable_days(),
+                                  calendar.cap).get(meeting_id, meeting)
+    written = await _persist(deps, [Change(SCHEDULED, meeting, "placed-by-hand",
+                                           current.sequence if current is not None else None)])
+    if not written:
+        raise Conflict("the round was changed meanwhile; reload")
+    await deps.meetings.forget_accepted_miss(meeting_id)
+    return meeting
+
+
+async def accept_miss(deps: SchedulerDeps, meeting_id: str, by_oid: str | None) -> dict[str, Any]:
+    """A person decides that a round will not be held this year: it is no longer reported as
+    unplaced, and a catch-up does not spread it again."""
+    demand = await round_demand(deps, meeting_id)
+    current = await deps.meetings.get(meeting_id)
+    if current is not None and current.planned:
+        raise Conflict("the round is planned; cancel the meeting instead")
+    record = {"group_id": demand.group_id, "unit_id": demand.unit_id, "round": demand.round,
+              "academic_year": demand.academic_year, "on": deps.today().isoformat(), "by": by_oid}
+    await deps.meetings.accept_miss(meeting_id, record)
+    return record
+
+
+async def _free_spot(deps: SchedulerDeps, starts_at: datetime, meeting_id: str,
+                     people: tuple[str, ...]) -> tuple[date, int, Any, list[Meeting]]:
+    """The school day and slot of ``starts_at`` when every one of ``people`` can make it."""
+    if starts_at.tzinfo is None:
+        raise InvalidRequest("starts_at needs a time zone offset")
+    local_day = starts_at.astimezone(deps.config.calendar.zone).date()
+    if local_day < deps.today():
+        raise InvalidRequest("a meeting cannot be moved into the past")
+    calendar = deps.config.calendar_for(academic_year_of(local_day))
+    spot = calendar.slot_of(starts_at)
+    if spot is None:
+        raise InvalidRequest("starts_at is not the start of a meeting slot on a school day "
+                             f"(slots start at {', '.join(t.strftime('%H:%M') for t in calendar.slots)})")
+    day, slot = spot
+    busy = [m for m in await deps.meetings.find(day_from=day, day_to=day, planned_only=True)
+            if m.meeting_id != meeting_id]
+    occ = occupancy_with(busy, calendar, await deps.meetings.unavailable_days())
+    for person in people:
+        if not occ.available(person, day):
+            raise Conflict(f"participant {person} is unavailable on {day}")
+        if occ.holder(person, day, slot) is not None:
+            raise Conflict(f"participant {person} already has a meeting at that time")
+        if occ.load(person, day) >= occ.cap:
+            raise Conflict(f"participant {person} already has {occ.cap} meetings that day")
+    return day, slot, calendar, busy

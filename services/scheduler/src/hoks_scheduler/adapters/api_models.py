@@ -54,6 +54,8 @@ class ParticipantOut(BaseModel):
     person_oid: str
     role: str
     required: bool
+    tentative: bool = Field(default=False, description="Optional seat with a clash: the person decides")
+    conflict: str | None = Field(default=None, description="The clash: meeting:<id>, unavailable or daily-cap")
 
 
 class MeetingOut(BaseModel):
@@ -76,7 +78,8 @@ class MeetingOut(BaseModel):
     def of(cls, m: Meeting) -> MeetingOut:
         return cls(meeting_id=m.meeting_id, kind=m.kind, status=m.status, sequence=m.sequence, unit_id=m.unit_id,
                    academic_year=m.academic_year, theme=m.theme, starts_at=m.starts_at, ends_at=m.ends_at,
-                   participants=[ParticipantOut(person_oid=s.person_oid, role=s.role, required=s.required)
+                   participants=[ParticipantOut(person_oid=s.person_oid, role=s.role, required=s.required,
+                                                 tentative=s.tentative, conflict=s.conflict)
                                  for s in m.seats],
                    group_id=m.group_id, student_oid=m.student_oid, round=m.round, referral_id=m.referral_id)
 

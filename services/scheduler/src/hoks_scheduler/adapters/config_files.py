@@ -102,6 +102,9 @@ def _rules(raw: dict[str, Any]) -> RoundRules:
         models={str(k): _model(v) for k, v in (raw.get("study_types") or {}).items()},
         default=_model(raw.get("default") or {}),
         themes=themes or RoundRules.themes,
+        widen_days=int((raw.get("windows") or {}).get("widen_school_days", RoundRules.widen_days)),
+        catch_up_min_open_days=int((raw.get("windows") or {}).get("catch_up_min_open_school_days",
+                                                                    RoundRules.catch_up_min_open_days)),
     )
 
 

@@ -20,6 +20,8 @@ MEETINGS = "meetings"
 PLAN_REPORTS = "plan_reports"
 UNPLACED = "unplaced_requests"
 UNAVAILABILITY = "staff_unavailability"
+CATCH_UP = "catch_up_starts"
+ACCEPTED_MISSES = "accepted_misses"
 CHUNK = 50  # FerretDB 1.24: keep write commands small
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,9 @@ def to_doc(meeting: Meeting) -> dict[str, Any]:
         "kind": meeting.kind, "unit_id": meeting.unit_id, "academic_year": meeting.academic_year,
         "theme": meeting.theme, "day": meeting.day.isoformat(), "slot": meeting.slot,
         "starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
-        "participants": [{"person_oid": s.person_oid, "role": s.role, "required": s.required} for s in meeting.seats],
+        "participants": [{"person_oid": s.person_oid, "role": s.role, "required": s.required,
+                          **({"tentative": True, "conflict": s.conflict} if s.tentative else {})}
+                         for s in meeting.seats],
         "person_oids": list(meeting.person_oids),
         "group_id": meeting.group_id, "student_oid": meeting.student_oid, "round": meeting.round,
         "responsible_teacher_oid": meeting.responsible_teacher_oid, "referral_id": meeting.referral_id,
@@ -43,7 +47,8 @@ def from_doc(doc: dict[str, Any]) -> Meeting:
         meeting_id=doc["_id"], kind=doc["kind"], unit_id=doc["unit_id"], academic_year=doc["academic_year"],
         theme=doc["theme"], day=date.fromisoformat(doc["day"]), slot=doc["slot"],
         starts_at=datetime.fromisoformat(doc["starts_at"]), ends_at=datetime.fromisoformat(doc["ends_at"]),
-        seats=tuple(Seat(p["person_oid"], p["role"], p.get("required", True)) for p in doc["participants"]),
+        seats=tuple(Seat(p["person_oid"], p["role"], p.get("required", True), p.get("tentative", False),
+                         p.get("conflict")) for p in doc["participants"]),
         group_id=doc.get("group_id"), student_oid=doc.get("student_oid"), round=doc.get("round"),
         responsible_teacher_oid=doc.get("responsible_teacher_oid"), referral_id=doc.get("referral_id"),
         status=doc["status"], sequence=doc["sequence"], by_hand=doc.get("by_hand", False),
@@ -69,6 +74,8 @@ class MongoMeetingRepository:
         self.reports = db[PLAN_REPORTS]
         self.unplaced = db[UNPLACED]
         self.unavailability = db[UNAVAILABILITY]
+        self.catch_up = db[CATCH_UP]
+        self.misses = db[ACCEPTED_MISSES]
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("academic_year", 1), ("unit_id", 1)])
@@ -162,3 +169,24 @@ class MongoMeetingRepository:
     async def set_unavailable(self, person_oid: str, days: list[date]) -> None:
         await self.unavailability.replace_one({"_id": person_oid}, {"days": sorted(d.isoformat() for d in days)},
                                               upsert=True)
+
+    # ---- catch-ups and accepted misses (planning during the year) ----------------------------
+    async def catch_up_starts(self, academic_year: str) -> dict[str, date]:
+        """The first day of each group's catch-up in the year (kept so re-plans give the same windows)."""
+        return {d["group_id"]: date.fromisoformat(d["from"])
+                async for d in self.catch_up.find({"academic_year": academic_year})}
+
+    async def save_catch_up_starts(self, academic_year: str, starts: dict[str, date]) -> None:
+        for group_id, day in sorted(starts.items()):
+            await self.catch_up.replace_one({"_id": f"{academic_year}:{group_id}"},
+                                            {"academic_year": academic_year, "group_id": group_id,
+                                             "from": day.isoformat()}, upsert=True)
+
+    async def accepted_misses(self, academic_year: str) -> dict[str, dict[str, Any]]:
+        return {d.pop("_id"): d async for d in self.misses.find({"academic_year": academic_year})}
+
+    async def accept_miss(self, meeting_id: str, record: dict[str, Any]) -> None:
+        await self.misses.replace_one({"_id": meeting_id}, record, upsert=True)
+
+    async def forget_accepted_miss(self, meeting_id: str) -> None:
+        await self.misses.delete_one({"_id": meeting_id})

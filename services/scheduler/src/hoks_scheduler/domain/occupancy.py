@@ -20,6 +20,8 @@ class Occupancy:
         self.unavailable = {oid: frozenset(days) for oid, days in (unavailable or {}).items()}
         self._load: dict[tuple[str, date], int] = defaultdict(int)
         self._busy: dict[tuple[str, date, int], str] = {}
+        #: Optional participants' invitations: they steer slot choice, never block a required seat.
+        self._invited: dict[tuple[str, date, int], str] = {}
 
     def available(self, oid: str, day: date) -> bool:
         return day not in self.unavailable.get(oid, ())
@@ -36,12 +38,29 @@ class Occupancy:
     def slot_free(self, oids: Iterable[str], day: date, slot: int, ignore: str | None = None) -> bool:
         return all(self._busy.get((p, day, slot)) in (None, ignore) for p in oids)
 
-    def free_slot(self, oids: tuple[str, ...], day: date, preferred: int | None = None) -> int | None:
+    def free_slot(self, oids: tuple[str, ...], day: date, preferred: int | None = None,
+                  optional: tuple[str, ...] = ()) -> int | None:
+        """A slot every one of ``oids`` has free; one where the ``optional`` people are free as
+        well (no meeting, no invitation) when there is such a slot."""
         order = range(self.slots) if preferred is None else [preferred, *(s for s in range(self.slots) if s != preferred)]
+        fallback = None
         for slot in order:
             if self.slot_free(oids, day, slot):
-                return slot
-        return None
+                if not optional or self.invitable(optional, day, slot):
+                    return slot
+                fallback = slot if fallback is None else fallback
+        return fallback
+
+    def invitable(self, oids: Iterable[str], day: date, slot: int) -> bool:
+        return all(self.available(p, day) and (p, day, slot) not in self._busy and (p, day, slot) not in self._invited
+                   for p in oids)
+
+    def invite(self, meeting_id: str, oids: Iterable[str], day: date, slot: int) -> None:
+        """Hold the slot of optional participants who are free then (the others are left out here;
+        their seat is marked tentative when the plan is final)."""
+        for oid in oids:
+            if self.invitable((oid,), day, slot):
+                self._invited[(oid, day, slot)] = meeting_id
 
     def fits(self, oids: tuple[str, ...], day: date, slot: int) -> bool:
         return self.day_open(oids, day) and self.slot_free(oids, day, slot)

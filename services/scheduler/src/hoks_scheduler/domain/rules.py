@@ -53,6 +53,15 @@ class RoundRules:
     default: ProcessModel = ProcessModel()
     themes: tuple[ThemeRule, ...] = (ThemeRule("study-progress"),)
     fallback_theme: str = "study-progress"
+    #: A meeting whose window has no room may move this many school days outside it.
+    widen_days: int = 10
+    #: A round not yet held with fewer school days than this left of its window starts a catch-up.
+    catch_up_min_open_days: int = 5
+
+    def rounds_per_year(self) -> dict[str, int]:
+        """The number of rounds a year per configured study type (``*``: any other type): the
+        one figure the planner's target, the plan overview and the reports use."""
+        return {**{k: m.rounds for k, m in sorted(self.models.items())}, "*": self.default.rounds}
 
     def model_for(self, study_type: str) -> ProcessModel:
         return self.models.get(study_type, self.default)
