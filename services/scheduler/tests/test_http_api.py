@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 from icalendar import Calendar
-from scheduler_fakes import COUNSELOR, SPECIAL, STUDENT, TEACHER, deps
+from scheduler_fakes import COUNSELOR, SPECIAL, STUDENT, TEACHER, deps, group
 
+from hoks_scheduler.adapters.feed_api import build_feed_router
+from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
 from hoks_scheduler.adapters.http_api import build_http_router
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.student_reader import StudentPlacement
-from hoks_scheduler.handlers import on_referral_made
+from hoks_scheduler.handlers import on_referral_made, plan_year
 from hoks_shared.auth import Role
 from hoks_shared.testing import samples
 from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -23,13 +25,30 @@ OTHER_TEACHER_H = auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid="1.2.246.562.
                                unit_ids=["unit-tech"])
 MANAGER_ELSEWHERE_H = auth_headers(Role.EDUCATION_MANAGER, staff_oid="1.2.246.562.24.20000000078",
                                    unit_ids=["unit-bus"])
+COUNSELOR_ELSEWHERE_H = auth_headers(Role.COUNSELOR, staff_oid="1.2.246.562.24.20000000080", unit_ids=["unit-bus"])
+DIRECTOR_H = auth_headers(Role.DIRECTOR, staff_oid="1.2.246.562.24.20000000079", unit_ids=["*"])
+
+
+class StaffUnitsOf:
+    """The staff's units as the SIS view would give them."""
+
+    units = {COUNSELOR: {"unit-tech"}, TEACHER: {"unit-tech"}, SPECIAL: {"unit-tech"}}
+
+    async def units_of(self, person_oid: str) -> set[str]:
+        return set(self.units.get(person_oid, set()))
+
+
+def routers(d, feeds: FeedTokens | None = None):  # noqa: ANN001, ANN201
+    settings = SchedulerSettings()
+    feeds = feeds or FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
+    return [build_http_router(d, settings, StaffUnitsOf()), build_feed_router(d, settings, feeds)]
 
 
 @pytest.fixture
 def setup():
     d = deps(today=date(2026, 8, 1), students=[StudentPlacement(STUDENT, "TVO24A", "unit-tech", TEACHER, True)])
     audit = RecordingAudit()
-    app = app_for_tests([build_http_router(d, SchedulerSettings())], audit=audit)
+    app = app_for_tests(routers(d), audit=audit)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://scheduler")
     return d, audit, client
 
@@ -125,17 +144,20 @@ async def test_reschedule_and_cancel_through_the_api_and_the_invitation_keeps_it
     assert str(after["status"]) == "CANCELLED"
 
 
-async def test_the_calendar_feed_needs_the_persons_token_and_lists_their_meetings(setup):
+async def test_the_calendar_feed_needs_the_persons_random_token_and_lists_their_meetings(setup):
     d, _, client = setup
     await client.post("/plans", json={"academic_year": "2026-2027", "unit_ids": ["unit-tech"]}, headers=COUNSELOR_H)
-    assert (await client.get(f"/calendar/{TEACHER}/feed", headers=COUNSELOR_H)).status_code == 403
-    url = (await client.get(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)).json()["url"]
-    path = url.split("http://127.0.0.1:8101", 1)[1]
+    assert (await client.get(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)).json()["active"] is False
+    assert (await client.post(f"/calendar/{TEACHER}/feed", headers=COUNSELOR_H)).status_code == 403
+    made = await client.post(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)
+    assert made.status_code == 201
+    path = made.json()["url"].split("http://127.0.0.1:8101", 1)[1]
     feed = await client.get(path)
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
     events = list(Calendar.from_ical(feed.content).walk("VEVENT"))
     assert len(events) == 5 and all(str(e["uid"]).startswith("grp-TVO24A-2026-2027-r") for e in events)
     assert STUDENT.encode() not in feed.content and TEACHER.encode() not in feed.content
+    assert (await client.get(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)).json()["active"] is True
     wrong = await client.get(f"/calendar/{TEACHER}.ics?token=" + "0" * 40)
     assert wrong.status_code == 403
     other = await client.get(path.replace(TEACHER, COUNSELOR))
@@ -143,12 +165,101 @@ async def test_the_calendar_feed_needs_the_persons_token_and_lists_their_meeting
     assert (await client.get(f"/calendar/{TEACHER}.ics")).status_code == 401
     assert (await client.get(f"/calendar/{TEACHER}.ics", headers=TEACHER_H)).status_code == 200  # own session
     assert (await client.get(f"/calendar/{TEACHER}.ics", headers=COUNSELOR_H)).status_code == 403
+    # a new address replaces the old one; turning it off ends the new one too
+    again = (await client.post(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)).json()["url"]
+    assert (await client.get(path)).status_code == 403
+    new_path = again.split("http://127.0.0.1:8101", 1)[1]
+    assert (await client.get(new_path)).status_code == 200
+    assert (await client.delete(f"/calendar/{TEACHER}/feed", headers=COUNSELOR_H)).status_code == 403
+    assert (await client.delete(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)).status_code == 204
+    assert (await client.get(new_path)).status_code == 403
+    assert (await client.get(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)).json()["active"] is False
 
 
-async def test_unavailability_is_set_by_the_person_or_a_planner(setup):
-    d, _, client = setup
+async def test_a_feed_url_cannot_be_computed_from_the_oid():
+    """The finding: the token was an HMAC of the OID under a built-in default secret."""
+    import hashlib
+    import hmac
+
+    d = deps(today=date(2026, 8, 1))
+    app = app_for_tests(routers(d))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://scheduler") as client:
+        await client.post("/plans", json={"academic_year": "2026-2027", "unit_ids": ["unit-tech"]},
+                          headers=COUNSELOR_H)
+        await client.post(f"/calendar/{TEACHER}/feed", headers=TEACHER_H)  # the teacher has a feed
+        for secret in ("dev-only-calendar-feed-secret-change-me", "dev-only-calendar-feed-secret"):
+            guess = hmac.new(secret.encode(), f"calendar-feed:{TEACHER}".encode(), hashlib.sha256).hexdigest()[:40]
+            assert (await client.get(f"/calendar/{TEACHER}.ics?token={guess}")).status_code == 403
+
+
+async def test_a_feed_address_expires():
+    from datetime import timedelta
+
+    now = [datetime(2026, 8, 1, tzinfo=UTC)]
+    feeds = FeedTokens(MemoryFeedStore(), "k", valid_days=30, clock=lambda: now[0])
+    token, status = await feeds.issue(TEACHER)
+    assert await feeds.valid(TEACHER, token) and status.expires_at == now[0] + timedelta(days=30)
+    assert not await feeds.valid(COUNSELOR, token) and not await feeds.valid(TEACHER, token + "x")
+    now[0] += timedelta(days=31)
+    assert not await feeds.valid(TEACHER, token) and await feeds.status(TEACHER) is None
+
+
+async def test_a_feed_holds_only_its_persons_meetings():
+    other_teacher, other_counselor = "1.2.246.562.24.20000000091", "1.2.246.562.24.20000000092"
+    d = deps(today=date(2026, 8, 1), groups=[
+        group("TVO24A"), group("TVO24B", responsible_teacher_oids=(other_teacher,), counselor_oid=other_counselor,
+                               special_needs_teacher_oid=None, curator_oid=None)])
+    await plan_year(d, "2026-2027", ["unit-tech"])
+    settings = SchedulerSettings()
+    feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
+    token, _ = await feeds.issue(TEACHER)
+    app = app_for_tests(routers(d, feeds))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://scheduler") as client:
+        feed = await client.get(f"/calendar/{TEACHER}.ics?token={token}")
+    uids = [str(e["uid"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert len(uids) == 5 and all("TVO24A" in u for u in uids)
+
+
+def test_production_mode_has_no_default_feed_secret(monkeypatch):
+    from pydantic import SecretStr
+
+    from hoks_scheduler.adapters.settings import MissingSecret
+
+    with pytest.raises(MissingSecret):
+        SchedulerSettings().feed_key("oidc")
+    assert SchedulerSettings(feed_secret=SecretStr("from-the-secret-store")).feed_key("oidc") == "from-the-secret-store"
+    assert SchedulerSettings().feed_key("dev")  # local runs need no setup
+    monkeypatch.setenv("HOKS_AUTH_MODE", "oidc")
+    monkeypatch.delenv("HOKS_SCHEDULER_FEED_SECRET", raising=False)
+    from hoks_scheduler import main
+
+    with pytest.raises(MissingSecret):  # the service does not start
+        main.build()
+
+
+async def test_unavailability_is_set_by_the_person_or_a_planner_of_their_unit_and_audited(setup):
+    d, audit, client = setup
     body = {"days": ["2026-09-14"]}
     assert (await client.put(f"/staff/{COUNSELOR}/unavailability", json=body, headers=TEACHER_H)).status_code == 403
     assert (await client.put(f"/staff/{TEACHER}/unavailability", json=body, headers=TEACHER_H)).status_code == 204
     assert d.meetings.away[TEACHER] == {date(2026, 9, 14)}
+    # the finding: a manager or counselor of another unit wrote a teacher's days (then re-planning cancelled meetings)
+    other = {"days": ["2026-09-15", "2026-09-16"]}
+    for headers in (MANAGER_ELSEWHERE_H, COUNSELOR_ELSEWHERE_H):
+        assert (await client.put(f"/staff/{TEACHER}/unavailability", json=other, headers=headers)).status_code == 403
+    assert d.meetings.away[TEACHER] == {date(2026, 9, 14)}
+    assert (await client.put(f"/staff/{TEACHER}/unavailability", json=other, headers=COUNSELOR_H)).status_code == 204
+    assert (await client.put(f"/staff/{TEACHER}/unavailability", json=body, headers=DIRECTOR_H)).status_code == 204
+    changes = [(r.actor_oid, r.resource, r.resource_id, r.action) for r in audit.records
+               if r.endpoint == "PUT /staff/{person_oid}/unavailability"]
+    assert changes == [(TEACHER, "staff-unavailability", TEACHER, "update"),
+                       (COUNSELOR, "staff-unavailability", TEACHER, "update"),
+                       ("1.2.246.562.24.20000000079", "staff-unavailability", TEACHER, "update")]
     assert (await client.put("/staff/nope/unavailability", json=body, headers=COUNSELOR_H)).status_code == 422
+
+
+@pytest.mark.parametrize("year", ["0000-0000", "2026-2026", "9999-10000", "٢٠٢٦-٢٠٢٧"])
+async def test_an_impossible_academic_year_is_422_not_500(setup, year):
+    _, _, client = setup
+    r = await client.post("/plans", json={"academic_year": year, "unit_ids": ["unit-tech"]}, headers=COUNSELOR_H)
+    assert r.status_code == 422

@@ -8,6 +8,8 @@ import httpx
 import pytest
 from scheduler_fakes import COUNSELOR, TEACHER, deps
 
+from hoks_scheduler.adapters.feed_api import build_feed_router
+from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
 from hoks_scheduler.adapters.http_api import build_http_router
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.web_pages import build_pages
@@ -16,12 +18,19 @@ from hoks_shared.auth import Role
 from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 
+class NoStaffUnits:
+    async def units_of(self, person_oid: str) -> set[str]:
+        return set()
+
+
 @pytest.fixture
 async def client():
     d = deps(today=date(2026, 8, 1))
     await plan_year(d, "2026-2027", ["unit-tech"])
-    app = app_for_tests([build_http_router(d, SchedulerSettings()), build_pages(d, SchedulerSettings())],
-                        audit=RecordingAudit())
+    settings = SchedulerSettings()
+    feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
+    app = app_for_tests([build_http_router(d, settings, NoStaffUnits()), build_feed_router(d, settings, feeds),
+                         build_pages(d, settings, feeds)], audit=RecordingAudit())
     return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://scheduler")
 
 
@@ -36,7 +45,7 @@ async def test_a_teacher_sees_their_rounds_and_feed_but_no_planning_form(client)
     html = page.text
     assert html.count('data-meeting="grp-TVO24A-2026-2027-r') == 5
     assert "Ryhmäkohtainen" in html and "päättövaiheen kartoitus" in html
-    assert f"/calendar/{TEACHER}.ics?token=" in html
+    assert 'id="feed-create"' in html and ".ics?token=" not in html  # the address is shown only when made
     assert 'id="plan-form"' not in html
 
 

@@ -7,10 +7,13 @@ from typing import Any
 from faststream.asgi import AsgiFastStream
 
 from hoks_scheduler.adapters.config_files import load_config
+from hoks_scheduler.adapters.feed_api import build_feed_router
+from hoks_scheduler.adapters.feed_tokens import FeedTokens, MongoFeedStore
 from hoks_scheduler.adapters.group_reader import SisGroupReader
 from hoks_scheduler.adapters.http_api import build_http_router
 from hoks_scheduler.adapters.meeting_repository import MEETINGS, MongoMeetingRepository
 from hoks_scheduler.adapters.settings import SchedulerSettings
+from hoks_scheduler.adapters.staff_units import SisStaffUnits
 from hoks_scheduler.adapters.student_reader import SisStudentReader
 from hoks_scheduler.adapters.web_pages import build_pages
 from hoks_scheduler.handlers import SchedulerDeps, replan_changed, retry_unknown_students
@@ -40,6 +43,7 @@ def build(settings: ServiceSettings | None = None,
           scheduler_settings: SchedulerSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     own = scheduler_settings or SchedulerSettings()
+    feeds = FeedTokens(MongoFeedStore(runtime.db), own.feed_key(runtime.auth.mode), own.feed_token_days)
     config = load_config(own.config_dir)
     meetings = MongoMeetingRepository(runtime.db)
     relay = runtime.use_outbox(MEETINGS)
@@ -60,7 +64,8 @@ def build(settings: ServiceSettings | None = None,
     views = SisViews(runtime.db)
     app = create_app(runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
                      indexed=[meetings, views],
-                     http_routers=[build_http_router(deps, own), build_pages(deps, own)],
+                     http_routers=[build_http_router(deps, own, SisStaffUnits(runtime.db)),
+                                   build_feed_router(deps, own, feeds), build_pages(deps, own, feeds)],
                      http_title="HOKS follow-up: scheduler", http_description=DESCRIPTION)
     return app, runtime
 

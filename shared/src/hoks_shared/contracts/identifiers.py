@@ -38,7 +38,15 @@ LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,47}$")]
 
 #: An academic year, 1 Aug – 31 Jul, written ``2026-2027``.
-AcademicYear = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$"), AfterValidator(_ascii_digits)]
+def _consecutive_years(value: str) -> str:
+    first, second = int(value[:4]), int(value[5:])
+    if not (1900 <= first <= 2999 and second == first + 1):
+        raise ValueError("an academic year is two consecutive years, e.g. 2026-2027")
+    return value
+
+
+AcademicYear = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$"), AfterValidator(_ascii_digits),
+                         AfterValidator(_consecutive_years)]
 
 
 def is_oid(value: object) -> bool:

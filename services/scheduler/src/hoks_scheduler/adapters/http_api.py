@@ -1,17 +1,16 @@
 """The scheduler's HTTP API: plan a year, list meetings, student-level requests, reschedule,
-cancel, staff unavailability, calendar feeds and invitations (OpenAPI at ``/openapi.json``)."""
+cancel, staff unavailability and invitations (OpenAPI at ``/openapi.json``); calendar feeds are
+in ``feed_api``."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
 from hoks_scheduler.adapters.access import FEED_SCOPE, can_change, can_see
 from hoks_scheduler.adapters.api_models import (
     CancelRequest,
-    FeedOut,
     MeetingOut,
     PlanReport,
     PlanRequest,
@@ -20,8 +19,9 @@ from hoks_scheduler.adapters.api_models import (
     StudentMeetingRequest,
     UnavailabilityRequest,
 )
-from hoks_scheduler.adapters.ical import feed_token, invitation, person_feed, token_valid
+from hoks_scheduler.adapters.ical import invitation
 from hoks_scheduler.adapters.settings import SchedulerSettings
+from hoks_scheduler.adapters.staff_units import StaffUnits
 from hoks_scheduler.domain.meeting import Meeting
 from hoks_scheduler.handlers import (
     Conflict,
@@ -34,7 +34,7 @@ from hoks_scheduler.handlers import (
     reschedule,
 )
 from hoks_shared.auth import Allow, AuditDep, Principal, Role
-from hoks_shared.contracts.identifiers import OID_PATTERN
+from hoks_shared.contracts.identifiers import is_oid
 
 PLANNERS = (Role.COUNSELOR, Role.EDUCATION_MANAGER, Role.DIRECTOR)
 READERS = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR, Role.PSYCHOLOGIST,
@@ -43,35 +43,13 @@ STAFF = tuple(r for r in READERS if r != Role.INTEGRATION_CLIENT)
 
 
 def _oid(value: str) -> str:
-    if not re.match(OID_PATTERN, value):
-        raise HTTPException(422, detail=f"not a person OID: {value!r}")
+    if not is_oid(value):
+        raise HTTPException(422, detail="not a person OID")
     return value
 
 
-class FeedAccess(Allow):
-    """Who may read a person's calendar feed: whoever holds the feed token of that person
-    (``?token=``, for calendar clients, which cannot send bearer tokens), or the person signed in."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__(*STAFF)
-        self.secret = secret
-
-    async def __call__(self, request: Request) -> Principal:
-        person_oid = _oid(request.path_params.get("person_oid", ""))
-        token = request.query_params.get("token")
-        if token is not None:
-            if not token_valid(self.secret, person_oid, token):
-                raise HTTPException(status.HTTP_403_FORBIDDEN, detail="invalid feed token")
-            return Principal(subject=f"feed:{person_oid}", roles=frozenset(), staff_oid=person_oid)
-        principal = await super().__call__(request)
-        if not principal.is_person(person_oid):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only your own calendar feed")
-        return principal
-
-
-def build_http_router(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRouter:
+def build_http_router(deps: SchedulerDeps, settings: SchedulerSettings, staff: StaffUnits) -> APIRouter:
     router = APIRouter(tags=["scheduler"])
-    secret = settings.feed_secret.get_secret_value()
 
     async def visible(principal: Principal, meeting_id: str) -> Meeting:
         meeting = await deps.meetings.get(meeting_id)
@@ -224,32 +202,20 @@ def build_http_router(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRo
         return MeetingOut.of(changed)
 
     @router.put("/staff/{person_oid}/unavailability", status_code=204, summary="Days a person takes no meetings")
-    async def unavailability(person_oid: str, body: UnavailabilityRequest,
+    async def unavailability(person_oid: str, body: UnavailabilityRequest, audit: AuditDep,
                              principal: Principal = Depends(Allow(*STAFF))) -> Response:
-        """Your own days, or (counselors, managers, directors) anyone's; the next plan respects them."""
-        _oid(person_oid)
-        if not principal.is_person(person_oid) and not principal.has_role(*PLANNERS):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only your own days")
-        await deps.meetings.set_unavailable(person_oid, body.days)
-        return Response(status_code=204)
-
-    @router.get("/calendar/{person_oid}/feed", response_model=FeedOut, summary="Your calendar feed URL")
-    async def feed_url(person_oid: str, principal: Principal = Depends(Allow(*STAFF))) -> FeedOut:
+        """Your own days, or (counselors, managers) those of the staff of your units, (directors)
+        anyone's; the next plan respects them. Every change is audited."""
         _oid(person_oid)
         if not principal.is_person(person_oid):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only your own calendar feed")
-        base = settings.public_base_url.rstrip("/")
-        return FeedOut(url=f"{base}/calendar/{person_oid}.ics?token={feed_token(secret, person_oid)}")
-
-    @router.get("/calendar/{person_oid}.ics", summary="A person's calendar feed (iCalendar)",
-                response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
-    async def feed(person_oid: str, token: str | None = Query(default=None, min_length=1, max_length=100),
-                   principal: Principal = Depends(FeedAccess(secret))) -> Response:
-        """For Outlook / Google Calendar subscriptions: authenticated by the feed token (an HMAC of
-        the OID), since calendar clients cannot send bearer tokens; or by the person's own session."""
-        since = deps.today() - timedelta(days=60)
-        meetings = await deps.meetings.find(person_oid=principal.staff_oid, day_from=since)
-        return Response(person_feed(meetings, settings.calendar_domain), media_type="text/calendar; charset=utf-8")
+            if not principal.has_role(*PLANNERS):
+                raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only your own days")
+            if not principal.all_units and not (await staff.units_of(person_oid)) & principal.unit_ids:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, detail="not a staff member of your units")
+        await deps.meetings.set_unavailable(person_oid, body.days)
+        await audit.record(principal, action="update", resource="staff-unavailability", resource_id=person_oid,
+                           endpoint="PUT /staff/{person_oid}/unavailability")
+        return Response(status_code=204)
 
     @router.get("/meetings/{meeting_id}/invitation.ics", summary="A meeting's invitation (iTIP)",
                 response_class=Response, responses={200: {"content": {"text/calendar": {}}}})

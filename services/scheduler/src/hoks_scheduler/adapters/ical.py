@@ -8,8 +8,6 @@ theme for group meetings; only "student-level" for student meetings).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -18,15 +16,6 @@ from icalendar import Calendar, Event
 from hoks_scheduler.domain.meeting import Meeting
 
 PRODID = "-//HOKS follow-up//scheduler//EN"
-
-
-def feed_token(secret: str, person_oid: str) -> str:
-    """The token of a person's feed URL (calendar clients cannot send bearer tokens)."""
-    return hmac.new(secret.encode(), f"calendar-feed:{person_oid}".encode(), hashlib.sha256).hexdigest()[:40]
-
-
-def token_valid(secret: str, person_oid: str, token: str) -> bool:
-    return hmac.compare_digest(feed_token(secret, person_oid), token or "")
 
 
 def summary(meeting: Meeting) -> str:

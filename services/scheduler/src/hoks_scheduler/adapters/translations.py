@@ -10,6 +10,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "status.planned": "suunniteltu", "status.cancelled": "peruttu",
         "feed.title": "Kalenteritilaus", "feed.help": "Tilaa tämä osoite Outlookiin tai Google-kalenteriin. "
         "Pidä osoite omana tietonasi.",
+        "feed.active": "Osoite on käytössä; voimassa asti", "feed.off": "Sinulla ei ole voimassa olevaa kalenteriosoitetta.",
+        "feed.create": "Luo uusi osoite", "feed.revoke": "Poista osoite käytöstä",
+        "feed.new": "Uusi osoitteesi (näytetään vain nyt; edellinen lakkasi toimimasta):", "feed.error": "Ei onnistunut",
         "plan.title": "Lukuvuoden suunnittelu", "plan.year": "Lukuvuosi", "plan.units": "Yksiköt",
         "plan.all": "Koko koulutuksen järjestäjä", "plan.run": "Suunnittele",
         "plan.running": "Suunnitellaan…", "plan.result": "Tulos", "plan.scheduled": "uusia",
@@ -27,6 +30,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "status.planned": "planerat", "status.cancelled": "inställt",
         "feed.title": "Kalenderprenumeration", "feed.help": "Prenumerera på adressen i Outlook eller Google "
         "Kalender. Håll adressen för dig själv.",
+        "feed.active": "Adressen är i bruk; giltig till", "feed.off": "Du har ingen giltig kalenderadress.",
+        "feed.create": "Skapa en ny adress", "feed.revoke": "Stäng av adressen",
+        "feed.new": "Din nya adress (visas bara nu; den förra slutade fungera):", "feed.error": "Misslyckades",
         "plan.title": "Planering av läsåret", "plan.year": "Läsår", "plan.units": "Enheter",
         "plan.all": "Hela utbildningsanordnaren", "plan.run": "Planera", "plan.running": "Planerar…",
         "plan.result": "Resultat", "plan.scheduled": "nya", "plan.rescheduled": "flyttade",
@@ -43,6 +49,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "status.planned": "planned", "status.cancelled": "cancelled",
         "feed.title": "Calendar subscription", "feed.help": "Subscribe to this address in Outlook or Google "
         "Calendar. Keep the address to yourself.",
+        "feed.active": "The address is in use; valid until", "feed.off": "You have no valid calendar address.",
+        "feed.create": "Create a new address", "feed.revoke": "Turn the address off",
+        "feed.new": "Your new address (shown only now; the previous one stopped working):", "feed.error": "Failed",
         "plan.title": "Plan the academic year", "plan.year": "Academic year", "plan.units": "Units",
         "plan.all": "The whole provider", "plan.run": "Plan", "plan.running": "Planning…",
         "plan.result": "Result", "plan.scheduled": "new", "plan.rescheduled": "moved",

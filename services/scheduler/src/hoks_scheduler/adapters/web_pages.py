@@ -1,4 +1,5 @@
-"""The scheduler's staff page (/ui/schedule): my upcoming meetings, my calendar feed, and for
+"""The scheduler's staff page (/ui/schedule): my upcoming meetings, my calendar feed (create a new
+address, turn it off), and for
 counselors, managers and directors a form that plans (or re-plans) the year through the JSON API
 (same session cookie)."""
 
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoks_scheduler.adapters.access import can_see
 from hoks_scheduler.adapters.http_api import PLANNERS, STAFF
-from hoks_scheduler.adapters.ical import feed_token
+from hoks_scheduler.adapters.feed_tokens import FeedTokens
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.translations import TRANSLATIONS
 from hoks_scheduler.domain.calendar import academic_year_of
@@ -23,9 +24,8 @@ from hoks_shared.web.render import render
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def build_pages(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRouter:
+def build_pages(deps: SchedulerDeps, settings: SchedulerSettings, feeds: FeedTokens) -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    secret = settings.feed_secret.get_secret_value()
 
     @router.get("/")
     async def home() -> Response:
@@ -44,14 +44,11 @@ def build_pages(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRouter:
                 if m.kind == "student":
                     await audit.record(principal, action="read", resource="meeting", resource_id=m.meeting_id,
                                        student_oid=m.student_oid, endpoint="GET /ui/schedule")
-        feed = None
-        if principal.staff_oid:
-            base = settings.public_base_url.rstrip("/")
-            feed = f"{base}/calendar/{principal.staff_oid}.ics?token={feed_token(secret, principal.staff_oid)}"
+        feed = await feeds.status(principal.staff_oid) if principal.staff_oid else None
         year = academic_year_of(today)
         first = int(year[:4])
         return render(request, TEMPLATES, "schedule.html", {
-            "meetings": mine, "feed": feed, "zone": deps.config.calendar.zone,
+            "meetings": mine, "feed": feed, "feed_owner": principal.staff_oid, "zone": deps.config.calendar.zone,
             "can_plan": principal.has_role(*PLANNERS), "all_units": principal.all_units,
             "units": sorted(principal.unit_ids - {"*"}),
             "years": [year, f"{first + 1}-{first + 2}"],
