@@ -12,11 +12,13 @@ from datetime import date
 from typing import Any
 
 from hoks_shared.contracts.sis import HoksUpdated, PlannedUnit
+from hoks_sisfeed.adapters.codes import crossing_code
 from hoks_sisfeed.adapters.dates import epoch_ms, parse_date, parse_datetime
 from hoks_sisfeed.adapters.ehoks_shapes import UNIT_GROUPS, unknown_shape_keys
 from hoks_sisfeed.adapters.errors import Reader, type_name
 from hoks_sisfeed.adapters.identifiers import OID_RE
 from hoks_sisfeed.adapters.points import read_amount
+from hoks_sisfeed.adapters.pseudonyms import pseudonym_key
 
 EHOKS_MARKERS = frozenset({"oppija-oid", "opiskeluoikeus-oid", "ensikertainen-hyvaksyminen"})
 CODE_FIELDS = ("tutkinnon-osa-koodi-uri", "koulutuksen-osa-koodi-uri")
@@ -34,12 +36,14 @@ def _oid(reader: Reader, doc: dict, field: str, kind: str) -> str:
 
 
 def _unit_code(reader: Reader, unit: dict) -> str:
+    """The national code of the unit's koodi-uri (``tutkinnonosat_106727`` → 106727); a local unit
+    (no koodi-uri) is known by its name, which crosses only as a keyed pseudonym (``codes``)."""
     for field in CODE_FIELDS:
         value = reader.get(unit, field, required=False, kind=str)
         if value:
-            return value.split("_", 1)[-1][:64] or "local"
-    name = unit.get("nimi")  # a local unit's own name: a code, not a person's
-    return ("local:" + name.strip())[:64] if isinstance(name, str) and name.strip() else "local"
+            return crossing_code(value.split("_", 1)[-1], pseudonym_key())
+    name = reader.get(unit, "nimi", required=False, kind=str)
+    return crossing_code("local:" + name.strip(), pseudonym_key()) if name and name.strip() else "local"
 
 
 def _periods(reader: Reader, unit: dict) -> list[tuple[date, date | None]]:

@@ -96,8 +96,8 @@ def _study_right(reader: Reader, right: dict, student: str, compulsory_ends: dat
     for s, completion in enumerate(reader.items(right, "suoritukset")):
         at = reader.at(f"suoritukset[{s}]")
         completion = at.obj(completion)
-        parts.extend(counted_parts(at, completion))
-        whole_common.update(common_units_done(at, completion))
+        parts.extend(counted_parts(at, completion, persons.key))
+        whole_common.update(common_units_done(at, completion, persons.key))
         confirmed = at.get(completion, "vahvistus", required=False)
         if confirmed is not None and at.obj(confirmed, "vahvistus").get("päivä") is not None:
             dates.append(parse_date(at, confirmed["päivä"], "vahvistus.päivä"))

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from hoks_sisfeed.adapters.codes import crossing_code
 from hoks_sisfeed.adapters.dates import parse_date
 from hoks_sisfeed.adapters.errors import Reader
 from hoks_sisfeed.adapters.points import read_laajuus
@@ -64,6 +65,10 @@ def _code(reader: Reader, part: dict) -> str:
     return str(reader.get(part, "koulutusmoduuli.tunniste.koodiarvo", kind=(str, int)))
 
 
+def _crossing(reader: Reader, part: dict, key: bytes) -> str:
+    return crossing_code(_code(reader, part), key)
+
+
 def _is_heading(reader: Reader, part: dict, code: str) -> bool:
     code_set = reader.get(part, "koulutusmoduuli.tunniste.koodistoUri", required=False, kind=str)
     return code_set == HEADING_CODE_SET or (code_set is None and code in HEADING_CODES)
@@ -83,32 +88,34 @@ def _counted(reader: Reader, part: dict, unit_code: str, whole: bool) -> Counted
     return CountedPart(unit_code, amount, unit, day, whole)
 
 
-def _children(reader: Reader, part: dict, code: str, whole: bool) -> Iterator[CountedPart]:
+def _children(reader: Reader, part: dict, code: str, whole: bool, key: bytes) -> Iterator[CountedPart]:
     for i, child in enumerate(reader.items(part, "osasuoritukset")):
         at = reader.at(f"osasuoritukset[{i}]")
         child = at.obj(child)
-        counted = _counted(at, child, f"{code}/{_code(at, child)}", whole)
+        counted = _counted(at, child, f"{code}/{_crossing(at, child, key)}", whole)
         if counted:
             yield counted
 
 
-def counted_parts(reader: Reader, completion: dict) -> Iterator[CountedPart]:
-    """Every part of one suoritus that counts towards the completed points, in document order."""
+def counted_parts(reader: Reader, completion: dict, key: bytes) -> Iterator[CountedPart]:
+    """Every part of one suoritus that counts towards the completed points, in document order
+    (unit codes as they may cross, see ``codes``)."""
     for u, part in enumerate(reader.items(completion, "osasuoritukset")):
         at = reader.at(f"osasuoritukset[{u}]")
         part = at.obj(part)
         code = _code(at, part)
+        crossing = crossing_code(code, key)
         if _is_heading(at, part, code):
-            yield from _children(at, part, code, whole=True)
+            yield from _children(at, part, crossing, whole=True, key=key)
         elif _is_common(at, part, code) and at.items(part, "osasuoritukset"):
-            yield from _children(at, part, code, whole=False)
+            yield from _children(at, part, crossing, whole=False, key=key)
         else:
-            counted = _counted(at, part, code, whole=True)
+            counted = _counted(at, part, crossing, whole=True)
             if counted:
                 yield counted
 
 
-def common_units_done(reader: Reader, completion: dict) -> dict[str, date]:
+def common_units_done(reader: Reader, completion: dict, key: bytes) -> dict[str, date]:
     """Common units with areas that are assessed as a whole, with the day (they count as completed units)."""
     done = {}
     for u, part in enumerate(reader.items(completion, "osasuoritukset")):
@@ -118,5 +125,5 @@ def common_units_done(reader: Reader, completion: dict) -> dict[str, date]:
         if not _is_heading(at, part, code) and _is_common(at, part, code) and at.items(part, "osasuoritukset"):
             day = accepted_on(at, part)
             if day:
-                done[code] = day
+                done[crossing_code(code, key)] = day
     return done
