@@ -157,6 +157,21 @@ def test_a_common_unit_assessed_as_a_whole_is_one_credit_with_its_areas_points()
     assert sum(credits.values()) == statuses(events)[0].completed_points
 
 
+def test_parts_under_a_heading_count_each_as_a_unit_of_its_own():
+    doc = load(REFORM)
+    units = doc["opiskeluoikeudet"][0]["suoritukset"][0]["osasuoritukset"]
+    headings = [u for u in units if u["koulutusmoduuli"]["tunniste"]["koodiarvo"] in ("1", "2")]
+    assert headings and all("laajuus" not in h["koulutusmoduuli"] for h in headings)
+    under = [c for h in headings for c in h["osasuoritukset"] if c.get("arviointi")]
+    expected = sum(c["koulutusmoduuli"].get("laajuus", {}).get("arvo", 0) for c in under)
+    status = statuses(convert_koski(doc, "x.json").events)[0]
+    for heading in headings:
+        del heading["osasuoritukset"]
+    without = statuses(convert_koski(doc, "x.json").events)[0]
+    assert expected > 0 and status.completed_points - without.completed_points == expected
+    assert status.completed_units - without.completed_units == len(under)  # a heading is no unit
+
+
 def _other_training(parts: list[tuple[str, float, str]]) -> dict:
     """A study right of other vocational training whose parts have the given (code, amount, unit)."""
     doc = load(PT)
