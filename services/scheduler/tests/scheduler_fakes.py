@@ -71,6 +71,9 @@ class FakeMeetings:
     async def reports_for_year(self, academic_year: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.reports.values() if r["academic_year"] == academic_year]
 
+    async def plan_reports(self, academic_year: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.reports.values() if r["academic_year"] == academic_year]
+
     async def record_unplaced(self, meeting_id: str, record: dict[str, Any]) -> None:
         self.unplaced[meeting_id] = record
 

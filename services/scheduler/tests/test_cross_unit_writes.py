@@ -12,6 +12,7 @@ from scheduler_fakes import COUNSELOR, STUDENT, TEACHER, deps
 from hoks_scheduler.adapters.feed_api import build_feed_router
 from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
 from hoks_scheduler.adapters.http_api import build_http_router
+from hoks_scheduler.adapters.plan_api import build_plan_router
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.student_reader import StudentPlacement
 from hoks_scheduler.adapters.web_pages import build_pages
@@ -34,7 +35,7 @@ async def test_no_write_reaches_another_units_objects():
     feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
     await feeds.issue(TEACHER)
     app = app_for_tests([build_http_router(d, settings, SisUnits()), build_feed_router(d, settings, feeds),
-                         build_pages(d, settings, feeds)], audit=RecordingAudit())
+                         build_pages(d, settings, feeds), build_plan_router(d)], audit=RecordingAudit())
     meeting = sorted(d.meetings.docs)[0]
     writes = [
         Write("POST", "/plans", body={"academic_year": "2026-2027", "unit_ids": ["unit-tech"]}),
@@ -45,6 +46,9 @@ async def test_no_write_reaches_another_units_objects():
         Write("PUT", "/staff/{person_oid}/unavailability", {"person_oid": TEACHER}, {"days": ["2026-09-15"]}),
         Write("POST", "/calendar/{person_oid}/feed", {"person_oid": TEACHER}),
         Write("DELETE", "/calendar/{person_oid}/feed", {"person_oid": TEACHER}),
+        Write("POST", "/plans/conflicts/{meeting_id}/place", {"meeting_id": meeting},
+              {"starts_at": "2026-09-15T09:30:00+03:00"}),
+        Write("POST", "/plans/conflicts/{meeting_id}/accept-miss", {"meeting_id": meeting}),
     ]
     assert unlisted_writes(app, writes) == set()
     assert unlisted_writes(deployed_app("scheduler"), writes) == set()  # the service as deployed has no other write

@@ -221,7 +221,7 @@ def plan_from(groups, away, engine, start, existing=(), anchors=None):
     """What the service does (handlers._demands): history from the meetings there are, catch-up."""
     done = [(m.group_id, m.round, m.day) for m in existing if m.planned or m.by_hand]
     demands = round_demands(groups, CALENDAR, CONFIG.rules, from_day=start,
-                            history=round_history(done, anchors or {}))
+                            history=round_history(done, anchors or {}), unavailable=away)
     result = replan(demands, list(existing), [], CALENDAR, start, unavailable=away, engine=engine,
                     seconds_per_model=2.0)
     anchors = dict(anchors or {}) | {d.group_id: d.catch_up_from for d in demands if d.catch_up_from}

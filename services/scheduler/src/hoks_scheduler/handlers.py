@@ -130,8 +130,8 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
     existing = [m for m in in_year if in_scope(m)]
     others = [m for m in in_year if not in_scope(m) and m.planned]
     accepted = await deps.meetings.accepted_misses(academic_year)
-    demands = await _demands(deps, academic_year, groups, existing, start, accepted)
     away = await deps.meetings.unavailable_days()
+    demands = await _demands(deps, academic_year, groups, existing, start, accepted, away)
     solver = deps.config.solver
     result = replan(demands, existing, others, calendar, start, unavailable=away,
                     engine=solver.engine, seconds_per_model=solver.seconds_per_model, workers=solver.workers,
@@ -206,7 +206,7 @@ def plan_summary(groups: list[Group], demands: list[RoundDemand], final: dict[st
 
 
 async def _demands(deps: SchedulerDeps, academic_year: str, groups: list[Group], existing: list[Meeting],
-                   start: date, accepted: dict[str, Any]) -> list[RoundDemand]:
+                   start: date, accepted: dict[str, Any], away: dict[str, set[date]]) -> list[RoundDemand]:
     """The rounds the groups need from ``start`` on, with catch-ups where rounds' windows have
     passed; a new catch-up's first day is kept for the next runs. Misses a person accepted are
     left out (and count as done for the catch-up)."""
@@ -215,7 +215,7 @@ async def _demands(deps: SchedulerDeps, academic_year: str, groups: list[Group],
     done = [(m.group_id, m.round, m.day) for m in existing if m.group_id and m.round and (m.planned or m.by_hand)]
     done += [(r["group_id"], int(r["round"]), date.fromisoformat(r["on"])) for r in accepted.values()]
     history = round_history(done, anchors)
-    demands = round_demands(groups, calendar, deps.config.rules, from_day=start, history=history)
+    demands = round_demands(groups, calendar, deps.config.rules, from_day=start, history=history, unavailable=away)
     fresh = {d.group_id: d.catch_up_from for d in demands
              if d.catch_up_from is not None and anchors.get(d.group_id) != d.catch_up_from}
     if fresh:
@@ -425,7 +425,8 @@ async def round_demand(deps: SchedulerDeps, meeting_id: str) -> RoundDemand:
         raise NotFound(meeting_id)
     existing = await deps.meetings.find(academic_year=year, group_id=groups[0].group_id)
     start = max(deps.today(), year_bounds(year)[0])
-    demands = await _demands(deps, year, groups, [m for m in existing if m.kind == "group"], start, {})
+    demands = await _demands(deps, year, groups, [m for m in existing if m.kind == "group"], start,
+                             await deps.meetings.accepted_misses(year), await deps.meetings.unavailable_days())
     demand = next((d for d in demands if d.meeting_id == meeting_id), None)
     if demand is None:
         raise NotFound(meeting_id)
@@ -499,3 +500,34 @@ async def _free_spot(deps: SchedulerDeps, starts_at: datetime, meeting_id: str,
         if occ.load(person, day) >= occ.cap:
             raise Conflict(f"participant {person} already has {occ.cap} meetings that day")
     return day, slot, calendar, busy
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """What the plan overview shows for some units of a year."""
+
+    groups: list[Group]
+    meetings: list[Meeting]
+    #: The latest plan's unplaced rounds of these units (meeting id → item), decided or not.
+    unplaced: dict[str, dict[str, Any]]
+    missed: dict[str, dict[str, Any]]
+    summary: dict[str, Any] | None
+
+
+async def plan_view(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]) -> PlanView:
+    """The units' groups, the year's meetings, and per unit the unplaced rounds of the latest plan
+    that covered it."""
+    groups = await _planned_groups(deps, unit_ids)
+    meetings = [m for unit in unit_ids for m in await deps.meetings.find(academic_year=academic_year, unit_id=unit)]
+    reports = sorted(await deps.meetings.plan_reports(academic_year), key=lambda r: r.get("planned_at", ""))
+    unplaced: dict[str, dict[str, Any]] = {}
+    summary = None
+    for unit in unit_ids:
+        covering = [r for r in reports if r.get("unit_ids") is None or unit in r["unit_ids"]]
+        if covering:
+            latest = covering[-1]
+            summary = latest.get("summary") if len(unit_ids) == 1 else summary
+            unplaced.update({i["meeting_id"]: i for i in latest.get("unplaced", []) if i.get("unit_id") == unit})
+    missed = {k: v for k, v in (await deps.meetings.accepted_misses(academic_year)).items()
+              if v.get("unit_id") in unit_ids}
+    return PlanView(groups, meetings, unplaced, missed, summary)

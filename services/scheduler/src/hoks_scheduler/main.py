@@ -12,7 +12,10 @@ from hoks_scheduler.adapters.feed_tokens import FeedTokens, MongoFeedStore
 from hoks_scheduler.adapters.group_reader import SisGroupReader
 from hoks_scheduler.adapters.http_api import build_http_router
 from hoks_scheduler.adapters.meeting_repository import MEETINGS, MongoMeetingRepository
+from hoks_scheduler.adapters.plan_api import build_plan_router
+from hoks_scheduler.adapters.plan_page import build_plan_page
 from hoks_scheduler.adapters.settings import SchedulerSettings
+from hoks_scheduler.adapters.staff_names import SisStaffNames
 from hoks_scheduler.adapters.staff_units import SisStaffUnits
 from hoks_scheduler.adapters.student_reader import SisStudentReader
 from hoks_scheduler.adapters.web_pages import build_pages
@@ -65,7 +68,8 @@ def build(settings: ServiceSettings | None = None,
     app = create_app(runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
                      indexed=[meetings, views],
                      http_routers=[build_http_router(deps, own, SisStaffUnits(runtime.db)),
-                                   build_feed_router(deps, own, feeds), build_pages(deps, own, feeds)],
+                                   build_feed_router(deps, own, feeds), build_pages(deps, own, feeds),
+                                   build_plan_router(deps), build_plan_page(deps, SisStaffNames(runtime.db))],
                      http_title="HOKS follow-up: scheduler", http_description=DESCRIPTION)
     return app, runtime
 

@@ -153,6 +153,10 @@ class MongoMeetingRepository:
         return [d async for d in self.reports.find({"academic_year": academic_year},
                                                    {"unit_ids": 1, "inputs_digest": 1, "academic_year": 1})]
 
+    async def plan_reports(self, academic_year: str) -> list[dict[str, Any]]:
+        """Every scope's latest report of the year (what was placed, what is left to decide)."""
+        return [d async for d in self.reports.find({"academic_year": academic_year})]
+
     async def record_unplaced(self, meeting_id: str, record: dict[str, Any]) -> None:
         await self.unplaced.replace_one({"_id": meeting_id}, record, upsert=True)
 

@@ -148,39 +148,45 @@ def catch_up_windows(active: list[date], nominal: list[tuple[date, ...]], start:
 
 
 def needs_catch_up(windows: list[tuple[date, ...]], from_day: date, held: Mapping[int, date],
-                   min_open_days: int) -> bool:
+                   min_open_days: int, free: frozenset[date] | set[date]) -> bool:
     """A round not held before ``from_day`` has fewer than ``min_open_days`` of its window left
-    (and there is still time left in the group's year to do better)."""
+    on which the group's required people are there (its time passed, or a long absence)."""
     for r, window in enumerate(windows, start=1):
         if r in held and held[r] < from_day:
             continue
-        if len([d for d in window if d >= from_day]) < min(min_open_days, len(window)) or not window:
+        if not window or len([d for d in window if d >= from_day and d in free]) < min(min_open_days, len(window)):
             return True
     return False
 
 
 def group_windows(active: list[date], rounds: int, from_day: date | None, history: RoundHistory,
-                  min_open_days: int) -> tuple[list[tuple[date, ...]], date | None]:
-    """The windows of a group's rounds and the first day of its catch-up (None: none needed)."""
+                  min_open_days: int, away: frozenset[date] = frozenset()) -> tuple[list[tuple[date, ...]], date | None]:
+    """The windows of a group's rounds and the first day of its catch-up (None: none needed).
+    A catch-up spreads the rounds over the days the group's required people are there (``away``:
+    days one of them is not), or over all its days when they are never all there."""
     nominal = split_evenly(active, rounds)
+    present = [d for d in active if d not in away]
+    days = present if any(d >= (history.catch_up_from or from_day or active[0]) for d in present) else active
     start = history.catch_up_from
-    windows = catch_up_windows(active, nominal, start, history.days) if start else nominal
+    windows = catch_up_windows(days, nominal, start, history.days) if start else nominal
     if from_day is not None and start != from_day and needs_catch_up(windows, from_day, history.days,
-                                                                       min_open_days):
+                                                                       min_open_days, set(present)):
         if any(d >= from_day for d in active):
             start = from_day
-            windows = catch_up_windows(active, nominal, start, history.days)
+            days = present if any(d >= from_day for d in present) else active
+            windows = catch_up_windows(days, nominal, start, history.days)
     return windows, start
 
 
 def round_demands(groups: list[Group], calendar: AcademicCalendar, rules: RoundRules,
                   from_day: date | None = None, history: Mapping[str, RoundHistory] | None = None,
-                  min_open_days: int | None = None) -> list[RoundDemand]:
+                  min_open_days: int | None = None,
+                  unavailable: Mapping[str, Iterable[date]] | None = None) -> list[RoundDemand]:
     """Every round every active group needs in the calendar's year, ordered by group and round.
 
     With ``from_day`` (planning during the year) a group whose unheld rounds' windows have passed
     gets a catch-up (see the module's docstring); ``history`` per group id: its rounds' days and
-    its earlier catch-up."""
+    its earlier catch-up; ``unavailable``: people's days away (a catch-up avoids them)."""
     year_days = list(calendar.school_days)
     demands: list[RoundDemand] = []
     for group in sorted(groups, key=lambda g: g.group_id):
@@ -193,8 +199,10 @@ def round_demands(groups: list[Group], calendar: AcademicCalendar, rules: RoundR
         model = rules.model_for(group.study_type)
         seats, missing = _seats_of(group, model.required_roles, model.optional_roles)
         past = (history or {}).get(group.group_id, RoundHistory())
+        away = frozenset(d for s in seats if s.required for d in (unavailable or {}).get(s.person_oid, ()))
         windows, catch_up = group_windows(active, rounds, from_day, past,
-                                          rules.catch_up_min_open_days if min_open_days is None else min_open_days)
+                                          rules.catch_up_min_open_days if min_open_days is None else min_open_days,
+                                          away)
         position = {d: i for i, d in enumerate(active)}
         nominal = split_evenly(active, rounds)
         for index, window in enumerate(windows, start=1):
