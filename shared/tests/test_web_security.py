@@ -149,3 +149,28 @@ async def test_every_operation_documents_its_error_answers(client) -> None:
             for code in ("401", "403", "404", "409", "413", "422"):
                 ref = op["responses"][code]["content"]["application/json"]["schema"]["$ref"]
                 assert ref.endswith("/Error"), (method, path, code)
+
+
+async def test_a_lone_surrogate_or_odd_input_is_a_422_not_a_500() -> None:
+    from pydantic import BaseModel
+
+    from hoks_shared.contracts.identifiers import Oid
+
+    class Body(BaseModel):
+        student_oid: Oid
+
+    router = APIRouter()
+
+    @router.post("/echo")
+    async def echo(body: Body, who: Principal = Depends(Allow(Role.COUNSELOR))) -> dict:
+        return {"oid": body.student_oid}
+
+    bearer = {"Authorization": f"Bearer {token_for(Role.COUNSELOR, staff_oid=ME)}",
+              "Content-Type": "application/json"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app_for_tests([router]), raise_app_exceptions=False),
+                                 base_url="http://svc.test") as c:
+        for raw in (b'{"student_oid": "\\ud800"}', b'{"student_oid": "1.2.246.562.24.\\u0661\\u0660\\u0660\\u0660\\u0660\\u0661"}',
+                    b'{"student_oid": "1.2.246.562.24.10000000001\\n"}', b'{"student_oid": 5}', b'[', b'"\\udfff"'):
+            r = await c.post("/echo", content=raw, headers=bearer)
+            assert r.status_code == 422, (raw, r.status_code)
+            assert all(set(e) == {"loc", "msg", "type"} for e in r.json()["detail"])  # nothing sent is echoed

@@ -3,8 +3,8 @@
 A bearer token stays valid until its ``exp``; signing out (``POST /auth/logout``) therefore
 records the token's digest (SHA-256, never the token) until that moment, and the verifier
 refuses a recorded token. The services share one collection (``HOKS_AUTH_SESSIONS_DATABASE``),
-because one session cookie reaches all of them; a TTL index forgets a record once the token
-would have expired anyway.
+because one session cookie reaches all of them; a record is deleted once its token would have
+expired anyway (at the next sign-out: FerretDB has no TTL indexes).
 """
 
 from __future__ import annotations
@@ -49,14 +49,14 @@ class StoredSignedOut:
         self._local = InMemorySignedOut()  # this process knows its own sign-outs without a round trip
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index("expires_at", expireAfterSeconds=0)
+        await self.collection.create_index("expires_at")
 
     async def sign_out(self, token: str, expires_at: datetime) -> None:
         await self._local.sign_out(token, expires_at)
-        digest = session_digest(token)
-        await self.collection.update_one({"_id": digest},
-                                         {"$set": {"expires_at": expires_at, "at": datetime.now(UTC)}},
-                                         upsert=True)
+        now = datetime.now(UTC)
+        await self.collection.update_one({"_id": session_digest(token)},
+                                         {"$set": {"expires_at": expires_at, "at": now}}, upsert=True)
+        await self.collection.delete_many({"expires_at": {"$lt": now}})
 
     async def is_signed_out(self, token: str) -> bool:
         if await self._local.is_signed_out(token):

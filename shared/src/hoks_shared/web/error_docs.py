@@ -3,7 +3,7 @@
 Every error body is ``{"detail": ...}``: a sentence (``HTTPException``) or the list of what was
 wrong with the input (request validation). The document says exactly that, with one ``Error``
 schema, for every status an operation can answer: 401 (no or a refused token), 403 (role, scope,
-unit, object or cross-origin refusal), 404, 409, 413 (body above the limit), 422 (input), on
+unit, object or cross-origin refusal), 404, 409, 413 (body above the limit), 400 and 422 (input), on
 every operation; the per-operation descriptions given by the routes are kept.
 """
 
@@ -38,6 +38,7 @@ VALIDATION_ERROR = {
 }
 #: Every operation may answer these (each behind the routes' own checks).
 COMMON = {
+    "400": "The body is not well-formed (e.g. not JSON)",
     "401": "No token, or the token was refused",
     "403": "Not allowed: role, scope, unit or object; or a cross-origin write with the session cookie",
     "404": "No such object, or not visible to the caller",

@@ -7,8 +7,9 @@ A feed holds only meetings its person takes part in, from 60 days back, without 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from hoks_scheduler.adapters.feed_tokens import FeedTokens
@@ -16,11 +17,12 @@ from hoks_scheduler.adapters.ical import person_feed
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.handlers import SchedulerDeps
 from hoks_shared.auth import Allow, Principal, Role
-from hoks_shared.contracts.identifiers import is_oid
+from hoks_shared.contracts.identifiers import OID_PATTERN, is_oid
 
 STAFF = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR, Role.PSYCHOLOGIST,
          Role.CAREER_SERVICES, Role.EDUCATION_MANAGER, Role.DIRECTOR)
 HISTORY = timedelta(days=60)
+PersonOid = Annotated[str, Path(pattern=OID_PATTERN, description="The person's OID")]
 
 
 class FeedStatusOut(BaseModel):
@@ -56,7 +58,7 @@ def build_feed_router(deps: SchedulerDeps, settings: SchedulerSettings, feeds: F
     router = APIRouter(tags=["calendar feeds"])
 
     @router.get("/calendar/{person_oid}/feed", response_model=FeedStatusOut, summary="Your calendar feed's state")
-    async def feed_status(person_oid: str, principal: Principal = Depends(Allow(*STAFF))) -> FeedStatusOut:
+    async def feed_status(person_oid: PersonOid, principal: Principal = Depends(Allow(*STAFF))) -> FeedStatusOut:
         own_feed(principal, person_oid)
         found = await feeds.status(person_oid)
         if found is None:
@@ -65,21 +67,21 @@ def build_feed_router(deps: SchedulerDeps, settings: SchedulerSettings, feeds: F
 
     @router.post("/calendar/{person_oid}/feed", response_model=NewFeedOut, status_code=201,
                  summary="Create a new feed address (the previous one stops working)")
-    async def rotate(person_oid: str, principal: Principal = Depends(Allow(*STAFF))) -> NewFeedOut:
+    async def rotate(person_oid: PersonOid, principal: Principal = Depends(Allow(*STAFF))) -> NewFeedOut:
         own_feed(principal, person_oid)
         token, issued = await feeds.issue(person_oid)
         return NewFeedOut(url=feed_url(settings, person_oid, token), issued_at=issued.issued_at,
                           expires_at=issued.expires_at)
 
     @router.delete("/calendar/{person_oid}/feed", status_code=204, summary="Turn your calendar feed off")
-    async def revoke(person_oid: str, principal: Principal = Depends(Allow(*STAFF))) -> Response:
+    async def revoke(person_oid: PersonOid, principal: Principal = Depends(Allow(*STAFF))) -> Response:
         own_feed(principal, person_oid)
         await feeds.revoke(person_oid)
         return Response(status_code=204)
 
     @router.get("/calendar/{person_oid}.ics", summary="A person's calendar feed (iCalendar)",
                 response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
-    async def feed(person_oid: str, token: str | None = Query(default=None, min_length=1, max_length=100),
+    async def feed(person_oid: PersonOid, token: str | None = Query(default=None, min_length=1, max_length=100),
                    reader: str = Depends(FeedReader(feeds))) -> Response:
         """For Outlook / Google Calendar subscriptions: authenticated by the address's random token,
         since calendar clients cannot send bearer tokens; or by the person's own session."""
