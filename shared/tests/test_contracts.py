@@ -72,7 +72,10 @@ def test_checklist_rows_are_structured_and_a_referral_needs_the_referral_outcome
     assert isinstance(ok, ChecklistCompleted)
 
 
-@pytest.mark.parametrize("bad", ["010203A1234", "Matti Meikäläinen", "1.2.246.562.24", "1.2.246.562.24.123"])
+@pytest.mark.parametrize("bad", ["010203A1234", "Matti Meikäläinen", "1.2.246.562.24", "1.2.246.562.24.123",
+                                 # issue 17: Arabic-Indic digits and a trailing newline were accepted and published
+                                 "1.2.246.562.24.\u0663\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0661",
+                                 "1.2.246.562.24.30000000001\n", "\uff11.2.246.562.24.30000000001"])
 def test_person_ids_accept_oids_only(bad):
     with pytest.raises(ValidationError):
         samples.referral_made(student_oid=bad)

@@ -263,3 +263,12 @@ async def test_an_impossible_academic_year_is_422_not_500(setup, year):
     _, _, client = setup
     r = await client.post("/plans", json={"academic_year": year, "unit_ids": ["unit-tech"]}, headers=COUNSELOR_H)
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize("person", ["1.2.246.562.24.\u0662\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0662",
+                                    "1.2.246.562.24.20000000002%0A"])
+async def test_person_oids_in_paths_and_queries_are_ascii_only(setup, person):
+    _, _, client = setup
+    assert (await client.get(f"/meetings?person_oid={person}", headers=TEACHER_H)).status_code == 422
+    assert (await client.put(f"/staff/{person}/unavailability", json={"days": []}, headers=TEACHER_H)).status_code == 422
+    assert (await client.post(f"/calendar/{person}/feed", headers=TEACHER_H)).status_code == 422
