@@ -41,7 +41,7 @@ needs_compose = pytest.mark.skipif(
 
 @needs_compose
 def test_compose_file_is_valid_and_complete():
-    result = compose_config({"GRAFANA_ADMIN_PASSWORD": "test"})
+    result = compose_config({"GRAFANA_ADMIN_PASSWORD": "test", "HOKS_SCHEDULER_FEED_SECRET": "test-feed-key"})
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     services = config["services"]
@@ -69,9 +69,20 @@ def test_compose_file_is_valid_and_complete():
 
 @needs_compose
 def test_compose_refuses_to_start_grafana_without_an_admin_password():
-    result = compose_config({})
+    result = compose_config({"HOKS_SCHEDULER_FEED_SECRET": "k"})
     assert result.returncode != 0
     assert "GRAFANA_ADMIN_PASSWORD" in result.stderr
+
+
+@needs_compose
+def test_compose_refuses_to_start_without_the_schedulers_feed_secret():
+    result = compose_config({"GRAFANA_ADMIN_PASSWORD": "test"})
+    assert result.returncode != 0
+    assert "HOKS_SCHEDULER_FEED_SECRET" in result.stderr
+    config = yaml.safe_load(compose_config({"GRAFANA_ADMIN_PASSWORD": "test",
+                                            "HOKS_SCHEDULER_FEED_SECRET": "k"}).stdout)
+    assert config["services"]["scheduler"]["environment"]["HOKS_SCHEDULER_FEED_SECRET"] == "k"
+    assert config["services"]["scheduler"]["environment"]["HOKS_AUTH_MODE"] == "oidc"
 
 
 @needs_promtool
@@ -178,5 +189,7 @@ def test_image_build_rehearsal_installs_a_service_that_starts_from_the_copied_fi
              f"app, runtime = build()\n"
              f"assert runtime.name == {service!r}, runtime.name\n")
     result = subprocess.run([str(venv / "bin" / "python"), "-c", probe], cwd="/", capture_output=True, text=True,
-                            timeout=120, env={"PATH": "/usr/bin:/bin", "HOKS_SERVICE_NAME": service})
+                            timeout=120, env={"PATH": "/usr/bin:/bin", "HOKS_SERVICE_NAME": service,
+                                              # production mode: the scheduler starts only with its secret
+                                              "HOKS_SCHEDULER_FEED_SECRET": "image-probe"})
     assert result.returncode == 0, result.stderr[-3000:]

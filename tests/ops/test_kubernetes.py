@@ -139,3 +139,17 @@ def test_partition_count_matches_the_scaling_limit():
     from hoks_shared.topics import ALL_TOPICS
 
     assert {t.partitions for t in ALL_TOPICS} == {6}
+
+
+def test_secrets_come_from_secret_references_and_the_scheduler_needs_its_feed_secret():
+    docs = render_base()
+    config = by_kind(docs, "ConfigMap")["hoks-config"]["data"]
+    assert config["HOKS_AUTH_MODE"] == "oidc"
+    assert not [k for k in config if "SECRET" in k or "PASSWORD" in k]  # no secret in the ConfigMap
+    deployments = by_kind(docs, "Deployment")
+    for name in SERVICES:
+        env = deployments[name]["spec"]["template"]["spec"]["containers"][0]["env"]
+        assert not [e for e in env if ("SECRET" in e["name"] or "PASSWORD" in e["name"]) and "value" in e]
+    scheduler = {e["name"]: e for e in deployments["scheduler"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    ref = scheduler["HOKS_SCHEDULER_FEED_SECRET"]["valueFrom"]["secretKeyRef"]
+    assert ref["name"] and ref["key"] and not ref.get("optional", False)  # no secret, no start
