@@ -1,38 +1,56 @@
 """Benchmark: planning a whole academic year of group rounds for the demo institution.
 
-For each size it builds the demo institution's groups (3,800 students ≈ the slides; 20,000), then
-plans every round of the year from its first day with
+For each size it builds the demo institution's groups (3,800 students ≈ the slides; 20,000) and
+plans every round of the year, in the same run and on the same input, with
 
-* baseline: the greedy planner (rounds in order, each meeting on the free day nearest its round's
-  reference day);
-* service: the configured CP-SAT planner (per component of people and round, see
-  ``hoks_scheduler.domain.planner``), measured in the same run on the same input,
+* previous: the planner as it was before planning during the year (catch-up), moving meetings
+  outside a full window and conflict-free optional seats were added: its domain package is read
+  from git (``--baseline-rev``, default the commit before those changes) into a temporary package;
+* new: the configured planner as the service runs it (``replan``: CP-SAT per counselor and round,
+  window widening, catch-up, optional seats marked),
 
-and prints time and quality: meetings, unplaced, double bookings (must be 0), max meetings per
-person per day, mean per busy person-day, spread irregularity of each group's rounds (std of the
-gaps / mean gap; 0 = perfectly even), smallest gap between two rounds, mean distance from the
-round's reference day. Pure planning (no store).
+in two scenarios: from the year's first school day, and from 30 November (``--mid-year``): a
+provider that starts planning in the middle of the year. It prints time and quality: meetings,
+unplaced (with reasons), groups that get every round they need this year (pt groups apart),
+double bookings of required people (must be 0), overlapping optional seats that are not marked
+tentative (0 for the new planner), max meetings per person per day, spread irregularity of each
+group's rounds (std of the gaps / mean gap; 0 = perfectly even), mean distance from the round's
+reference day. Pure planning (no store).
 
 ``--store MONGODB_URL`` also runs the service's use case (``plan_year``) against that store in a
 fresh database: the first plan (planning + one document per meeting with its outbox entry, in
 bulk writes of 50) and a second, idempotent plan (reads, re-validates, writes nothing).
 
     .venv/bin/python bench/scheduler_planning.py [--students 3800 20000] [--year 2026-2027]
-                                                 [--store mongodb://127.0.0.1:27017/]
+        [--mid-year 2026-11-30] [--baseline-rev 9eb8589] [--store mongodb://127.0.0.1:27017/]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import subprocess
+import sys
+import tempfile
 import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from hoks_scheduler.adapters.config_files import load_config
 from hoks_scheduler.domain.groups import Group
-from hoks_scheduler.domain.planner import plan
+from hoks_scheduler.domain.planner import Placement
 from hoks_scheduler.domain.quality import measure
-from hoks_scheduler.domain.replanning import occupancy_with
+from hoks_scheduler.domain.replanning import replan
 from hoks_scheduler.domain.rounds import round_demands
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = "services/scheduler/src/hoks_scheduler/domain"
+#: The last commit with the planner before issue 16 (no catch-up, no widening, optional seats free).
+BASELINE_REV = "9eb8589"
 
 
 def demo_groups(students: int) -> list[Group]:
@@ -42,31 +60,85 @@ def demo_groups(students: int) -> list[Group]:
                   g.special_needs, g.curator, True) for g in demo.groups]
 
 
-def run(students: int, year: str) -> list[tuple[str, dict[str, object]]]:
+def previous_domain(rev: str) -> dict[str, ModuleType]:
+    """The scheduler's domain package at ``rev``, importable as ``hoks_scheduler_previous``."""
+    names = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", rev, DOMAIN],
+                           check=True, capture_output=True, text=True).stdout.split()
+    folder = Path(tempfile.mkdtemp(prefix="scheduler-previous-")) / "hoks_scheduler_previous"
+    (folder / "domain").mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
+    for name in names:
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{name}"], check=True, capture_output=True,
+                              text=True).stdout
+        (folder / "domain" / Path(name).name).write_text(text.replace("hoks_scheduler.", "hoks_scheduler_previous."))
+    sys.path.insert(0, str(folder.parent))
+    return {m: importlib.import_module(f"hoks_scheduler_previous.domain.{m}") for m in ("rounds", "replanning")}
+
+
+def overlaps(meetings: list[Any], optional: bool) -> int:
+    """Seats in the same slot as another seat of the same person: required only, or optional
+    seats that are not marked tentative (counted against every other seat the person holds)."""
+    def counted(seat: Any) -> bool:
+        return seat.required or (optional and not getattr(seat, "tentative", False))
+
+    slots = Counter((s.person_oid, m.day, m.slot) for m in meetings for s in m.seats if counted(s))
+    if optional:
+        required = Counter((s.person_oid, m.day, m.slot) for m in meetings for s in m.seats if s.required)
+        return sum(n - 1 for n in slots.values() if n > 1) - sum(n - 1 for n in required.values() if n > 1)
+    return sum(n - 1 for n in slots.values() if n > 1)
+
+
+def scenario(planner: str, groups: list[Group], start: date, year: str, previous: dict[str, ModuleType] | None
+             ) -> dict[str, Any]:
     config = load_config()
     calendar = config.calendar_for(year)
+    solver = config.solver
+    started, cpu = time.perf_counter(), time.process_time()
+    if planner == "previous":
+        assert previous is not None
+        demands = previous["rounds"].round_demands(groups, calendar, config.rules)
+        result = previous["replanning"].replan(demands, [], [], calendar, start, engine=solver.engine,
+                                               seconds_per_model=solver.seconds_per_model, workers=solver.workers,
+                                               max_meetings_per_model=solver.max_meetings_per_model)
+    else:
+        demands = round_demands(groups, calendar, config.rules, from_day=start, history={}, unavailable={})
+        result = replan(demands, [], [], calendar, start, engine=solver.engine,
+                        seconds_per_model=solver.seconds_per_model, workers=solver.workers,
+                        max_meetings_per_model=solver.max_meetings_per_model)
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu
+    meetings = [c.meeting for c in result.changes]
+    placed = Counter(m.group_id for m in meetings)
+    year_days = len(calendar.school_days)
+    need = {g.group_id: config.rules.rounds_for(
+        g, sum(1 for d in calendar.school_days if g.start_date <= d <= g.planned_end_date), year_days)
+        for g in groups}
+    complete = [g for g in groups if placed[g.group_id] >= need[g.group_id]]
+    quality = measure(demands, {m.meeting_id: Placement(m.meeting_id, m.day, m.slot) for m in meetings},
+                      calendar.school_days)
+    return {"planner": planner, "from": start.isoformat(), "groups": len(groups), "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds, 2), "meetings": len(demands), "placed": len(meetings),
+            "unplaced": len(result.unplaced),
+            "all_rounds": f"{len(complete)}/{len(groups)}",
+            "pt_all_rounds": f"{sum(1 for g in complete if g.study_type == 'pt')}/"
+                             f"{sum(1 for g in groups if g.study_type == 'pt')}",
+            "double_bookings": overlaps(meetings, optional=False),
+            "optional_overlaps": overlaps(meetings, optional=True),
+            "tentative": sum(1 for m in meetings for s in m.seats if getattr(s, "tentative", False)),
+            "max_per_person_day": quality.max_per_person_day,
+            "share_person_days_over_one": quality.share_person_days_over_one,
+            "spread_irregularity": quality.spread_irregularity,
+            "mean_distance_from_reference": quality.mean_distance_from_reference,
+            "reasons": dict(Counter(result.unplaced.values()))}
+
+
+def run(students: int, year: str, mid_year: date, previous: dict[str, ModuleType] | None) -> list[dict[str, Any]]:
     groups = demo_groups(students)
-    started = time.perf_counter()
-    demands = round_demands(groups, calendar, config.rules)
-    prepare = time.perf_counter() - started
+    first_day = load_config().calendar_for(year).school_days[0]
     rows = []
-    for engine in ("greedy", "cp-sat"):  # cp-sat batched per counselor and round (the default)
-        occ = occupancy_with([], calendar)
-        started, cpu = time.perf_counter(), time.process_time()
-        outcome = plan(demands, occ, calendar.school_days[0], engine=engine,
-                       seconds_per_model=config.solver.seconds_per_model, workers=config.solver.workers,
-                       max_meetings_per_model=config.solver.max_meetings_per_model)
-        seconds = time.perf_counter() - started + prepare
-        cpu_seconds = time.process_time() - cpu
-        quality = measure(demands, outcome.placed, calendar.school_days)
-        reasons: dict[str, int] = {}
-        for reason in outcome.unplaced.values():
-            reasons[reason] = reasons.get(reason, 0) + 1
-        rows.append((engine, {"students": students, "groups": len(groups), "seconds": round(seconds, 2),
-                              "cpu_seconds": round(cpu_seconds, 2), "models": outcome.models,
-                              "not_optimal": outcome.not_proven_optimal,
-                              "slowest_model_s": round(outcome.slowest_model_seconds, 2),
-                              **quality.as_dict(), "reasons": reasons}))
+    for start in (first_day, mid_year):
+        for planner in (["previous"] if previous else []) + ["new"]:
+            rows.append({"students": students, **scenario(planner, groups, start, year, previous)})
     return rows
 
 
@@ -120,19 +192,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[3800, 20000])
     parser.add_argument("--year", default="2026-2027")
+    parser.add_argument("--mid-year", type=date.fromisoformat, default=date(2026, 11, 30))
+    parser.add_argument("--baseline-rev", default=BASELINE_REV, help="git revision of the previous planner ('' skips it)")
     parser.add_argument("--store", default=None, help="MongoDB/FerretDB URL: also plan through the service")
     args = parser.parse_args()
-    columns = ["students", "groups", "engine", "seconds", "meetings", "unplaced", "double_bookings",
-               "max_per_person_day", "max_per_person_day_lower_bound", "busiest_person_meetings",
-               "share_person_days_over_one", "mean_per_busy_person_day", "spread_irregularity",
-               "min_gap_school_days", "mean_distance_from_reference", "models", "not_optimal",
-               "slowest_model_s", "cpu_seconds"]
-    print(f"planning the academic year {args.year} from its first school day; config: services/scheduler/config")
+    previous = previous_domain(args.baseline_rev) if args.baseline_rev else None
+    columns = ["students", "groups", "planner", "from", "seconds", "meetings", "placed", "unplaced", "all_rounds",
+               "pt_all_rounds", "double_bookings", "optional_overlaps", "tentative", "max_per_person_day",
+               "share_person_days_over_one", "spread_irregularity", "mean_distance_from_reference", "cpu_seconds"]
+    print(f"planning the academic year {args.year}; config: services/scheduler/config; previous planner: "
+          f"{args.baseline_rev or '(skipped)'}")
     print(" | ".join(columns) + " | unplaced reasons")
     for students in args.students:
-        for engine, row in run(students, args.year):
-            print(" | ".join(str(engine if c == "engine" else row[c]) for c in columns), "|", row["reasons"],
-                  flush=True)
+        for row in run(students, args.year, args.mid_year, previous):
+            print(" | ".join(str(row[c]) for c in columns), "|", row["reasons"], flush=True)
     if args.store:
         import asyncio
 

@@ -69,8 +69,9 @@ async def test_plan_a_unit_publish_once_replan_idempotent_cancel_and_feed(stack,
                                     timeout_s=60))
         stored = await rt.db.meetings.count_documents({"unit_id": unit})
         teacher = "1.2.246.562.24.40000000000"
-        feed_url = (await client.get(f"/calendar/{teacher}/feed",
-                                     headers=auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid=teacher))).json()["url"]
+        # the feed address is made by its owner (POST; GET only tells its state)
+        feed_url = (await client.post(f"/calendar/{teacher}/feed",
+                                      headers=auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid=teacher))).json()["url"]
         feed = await client.get("/" + feed_url.split("/", 3)[3])
     assert stored == 15
     assert len(out) == 16

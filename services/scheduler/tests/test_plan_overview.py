@@ -38,6 +38,8 @@ async def test_planning_on_30_november_catches_up_every_round_and_again_later_ch
     assert report["unplaced"] == [] and report["scheduled"] == 10
     assert report["summary"]["groups_with_all_rounds"] == 2 and report["summary"]["groups_caught_up"] == 2
     assert report["rounds_per_year"]["pt"] == 5
+    events = [MeetingScheduled.model_validate(e) for e in d.meetings.events("meeting-scheduled")]
+    assert {e.rounds_in_year for e in events} == {5}  # the N of "round n/N" on the meetings pages
     days = sorted(m.day for m in d.meetings.docs.values() if m.group_id == "TVO24A")
     assert len(days) == 5 and days[0] >= NOV30
     # spread over the rest of the year, not bunched: at least 3 weeks between rounds
@@ -80,6 +82,7 @@ async def test_an_accepted_miss_is_no_longer_reported_nor_spread_again():
     planned = [m for m in d.meetings.docs.values() if m.planned]
     assert report["meetings"] == 3 and len(planned) == 2 and len(missing) == 1
     assert report["unplaced"][0]["reason"] == "round-window-passed"
+    assert {m.rounds_in_year for m in planned} == {3}  # active a third of the year: 3 of pt's 5
     await accept_miss(d, missing[0], COUNSELOR)
     again = await plan_year(d, YEAR, ["unit-tech"])
     assert missing[0] not in {c["meeting_id"] for c in again["unplaced"]}
@@ -192,3 +195,34 @@ async def test_a_person_week_shows_their_meetings_and_marks_tentative_seats(over
                               f"&on={b.day.isoformat()}", headers=director)).text
     assert month[month.index('id="person-days"'):].count('class="d') >= 19  # every weekday of the month
     assert isinstance(b.starts_at, datetime)
+
+
+def test_every_label_of_the_scheduler_pages_is_translated():
+    from hoks_scheduler.adapters.translations import TRANSLATIONS
+    from hoks_shared.web.i18n import missing_translations
+
+    assert missing_translations(TRANSLATIONS) == {}
+    reasons = {"participant-unavailable", "daily-cap-reached", "no-common-free-slot", "round-window-passed",
+               "missing-counselor", "missing-responsible-teacher", "missing-special-needs-teacher"}
+    assert all(f"reason.{r}" in TRANSLATIONS[lang] for r in reasons for lang in ("fi", "sv", "en"))
+
+
+async def test_a_tentative_invitation_is_shown_to_the_person_on_their_schedule_page():
+    from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
+    from hoks_scheduler.adapters.settings import SchedulerSettings
+    from hoks_scheduler.adapters.web_pages import build_pages
+
+    d = deps(today=date(2026, 8, 1))
+    await plan_year(d, YEAR, ["unit-tech"])
+    r2 = d.meetings.docs[f"grp-TVO24A-{YEAR}-r2"]
+    d.meetings.docs[r2.meeting_id] = replace(r2, seats=tuple(
+        replace(s, tentative=True, conflict="meeting:stu-x") if s.person_oid == CURATOR else s for s in r2.seats))
+    settings = SchedulerSettings()
+    feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
+    app = app_for_tests([build_pages(d, settings, feeds)], audit=RecordingAudit())
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://scheduler")
+    page = (await client.get("/ui/schedule", headers=auth_headers(Role.CURATOR, staff_oid=CURATOR))).text
+    row = page[page.index(f'data-meeting="{r2.meeting_id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "alustava: päällekkäin toisen palaverin kanssa" in row
+    assert page.count("data-tentative") == 1

@@ -74,6 +74,10 @@ class MeetingScheduled(_MeetingSubject, _MeetingTime):
 
     academic_year: AcademicYear
     round: int | None = Field(default=None, ge=1, le=12, description="Group round number in the year")
+    rounds_in_year: int | None = Field(
+        default=None, ge=1, le=12,
+        description="Group rounds of this group this year (the scheduler's configuration per study type): "
+        "the N of 'round n/N'; absent on student-level meetings and from older producers")
     theme: Code = Field(description="e.g. start-of-studies, absence-mapping, study-progress, final-phase")
     responsible_teacher_oid: Oid | None = None
     referral_id: LocalId | None = Field(default=None, description="The referral that caused it")

@@ -37,6 +37,8 @@ class MeetingRecord:
     sequence: int = 0
     responsible_teacher_oid: str | None = None
     referral_id: str | None = None
+    #: N of "round n/N": the group's rounds this year as the scheduler planned them.
+    rounds_in_year: int | None = None
 
     def participant(self, person_oid: str | None) -> Participant | None:
         return next((p for p in self.participants if p.person_oid == person_oid), None)
@@ -61,6 +63,7 @@ def from_scheduled(event: MeetingScheduled) -> MeetingRecord:
         sequence=event.sequence,
         responsible_teacher_oid=event.responsible_teacher_oid,
         referral_id=event.referral_id,
+        rounds_in_year=event.rounds_in_year,
     )
 
 

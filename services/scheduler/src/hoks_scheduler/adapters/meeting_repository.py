@@ -37,6 +37,7 @@ def to_doc(meeting: Meeting) -> dict[str, Any]:
                          for s in meeting.seats],
         "person_oids": list(meeting.person_oids),
         "group_id": meeting.group_id, "student_oid": meeting.student_oid, "round": meeting.round,
+        "rounds_in_year": meeting.rounds_in_year,
         "responsible_teacher_oid": meeting.responsible_teacher_oid, "referral_id": meeting.referral_id,
         "status": meeting.status, "sequence": meeting.sequence, "by_hand": meeting.by_hand,
     }
@@ -50,6 +51,7 @@ def from_doc(doc: dict[str, Any]) -> Meeting:
         seats=tuple(Seat(p["person_oid"], p["role"], p.get("required", True), p.get("tentative", False),
                          p.get("conflict")) for p in doc["participants"]),
         group_id=doc.get("group_id"), student_oid=doc.get("student_oid"), round=doc.get("round"),
+        rounds_in_year=doc.get("rounds_in_year"),
         responsible_teacher_oid=doc.get("responsible_teacher_oid"), referral_id=doc.get("referral_id"),
         status=doc["status"], sequence=doc["sequence"], by_hand=doc.get("by_hand", False),
     )

@@ -54,12 +54,14 @@ def build_plan_page(deps: SchedulerDeps, staff: StaffNames) -> APIRouter:
         conflicts = open_conflicts(data.unplaced, data.meetings, data.missed)
         people = sorted({p for m in data.meetings if m.planned for p in m.person_oids
                          if not any(s.person_oid == p and s.role == "student" for s in m.seats)})
-        who = person if person in people else (principal.staff_oid if principal.staff_oid in people else
-                                                (people[0] if people else None))
-        around = on or min(max(today, first), last)
+        counselors = sorted({g.counselor_oid for g in data.groups if g.counselor_oid})
+        who = person if person in people else next(
+            (p for p in (principal.staff_oid, *counselors, *people) if p in people), None)
+        # the person's week (month) from their next meeting on, unless a day is asked for
+        upcoming = [m.day for m in data.meetings if m.planned and who in m.person_oids and m.day >= today]
+        around = on or min(upcoming, default=min(max(today, first), last))
         days = week_of(around) if view == "week" else month_of(around)
         step = timedelta(days=7) if view == "week" else timedelta(days=31)
-        counselors = sorted({g.counselor_oid for g in data.groups if g.counselor_oid})
         names = await staff.names({*people, *counselors, *(c.get("counselor_oid") or "" for c in conflicts),
                                    *(o.get("counselor_oid") or "" for c in conflicts for o in c["options"])})
         themes = sorted({m.theme for m in data.meetings if m.kind == "group"})

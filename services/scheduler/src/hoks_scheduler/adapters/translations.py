@@ -68,9 +68,9 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.title": "Suunnitelman yleiskuva", "overview.filters": "Rajaukset", "overview.unit": "Yksikkö",
         "overview.counselor": "Opinto-ohjaaja", "overview.phase": "Vaihe (teema)", "overview.all": "Kaikki",
         "overview.show": "Näytä", "overview.from_day": "Suunnittele alkaen",
-        "overview.summary": "{all} ryhmää saa kaikki kierroksensa, {short} jää vajaaksi; {caught} ryhmän "
-        "kierrokset levitettiin loppuvuodelle (kiinniotto), {moved} palaveria siirrettiin kierroksen ikkunan "
-        "ulkopuolelle lähimpään päivään, jolle se mahtui.",
+        "overview.summary": "Kaikki kierrokset saa {all} ryhmää, vajaaksi jää {short}. Kiinniotto: {caught} "
+        "ryhmän jäljellä olevat kierrokset levitettiin loppuvuodelle. Kierroksen ajan ulkopuolelle lähimpään "
+        "mahtuvaan päivään siirrettiin {moved} palaveria.",
         "overview.unplaced_count": "Ratkaistavana: {n}.",
         "overview.rounds_per_year": "Kierroksia lukuvuodessa", "overview.other_types": "muut",
         "overview.to_decide": "Ratkaistavat", "overview.nothing_to_decide": "Kaikki kierrokset on sijoitettu.",
@@ -109,9 +109,9 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.title": "Planens översikt", "overview.filters": "Urval", "overview.unit": "Enhet",
         "overview.counselor": "Studiehandledare", "overview.phase": "Skede (tema)", "overview.all": "Alla",
         "overview.show": "Visa", "overview.from_day": "Planera från",
-        "overview.summary": "{all} grupper får alla sina omgångar, {short} får färre; för {caught} grupper "
-        "fördelades omgångarna över resten av året (ikappkörning), {moved} möten flyttades utanför omgångens "
-        "fönster till närmaste dag med plats.",
+        "overview.summary": "Alla omgångar får {all} grupper, färre får {short}. Ikappkörning: för {caught} "
+        "grupper fördelades de återstående omgångarna över resten av året. Utanför omgångens tid till närmaste "
+        "dag med plats flyttades {moved} möten.",
         "overview.unplaced_count": "Att avgöra: {n}.",
         "overview.rounds_per_year": "Omgångar per läsår", "overview.other_types": "övriga",
         "overview.to_decide": "Att avgöra", "overview.nothing_to_decide": "Alla omgångar är placerade.",
@@ -150,9 +150,9 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.title": "Plan overview", "overview.filters": "Filters", "overview.unit": "Unit",
         "overview.counselor": "Counselor", "overview.phase": "Phase (theme)", "overview.all": "All",
         "overview.show": "Show", "overview.from_day": "Plan from",
-        "overview.summary": "{all} groups get all their rounds, {short} get fewer; {caught} groups had their "
-        "rounds spread over the rest of the year (catch-up), {moved} meetings were moved outside their round's "
-        "window to the nearest day with room.",
+        "overview.summary": "All their rounds: {all} groups; fewer: {short}. Catch-up: {caught} groups had "
+        "their remaining rounds spread over the rest of the year. Moved outside their round's time to the "
+        "nearest day with room: {moved} meetings.",
         "overview.unplaced_count": "To decide: {n}.",
         "overview.rounds_per_year": "Rounds per academic year", "overview.other_types": "others",
         "overview.to_decide": "To decide", "overview.nothing_to_decide": "Every round is placed.",

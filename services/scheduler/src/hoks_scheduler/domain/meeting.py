@@ -28,6 +28,8 @@ class Meeting:
     group_id: str | None = None
     student_oid: str | None = None
     round: int | None = None
+    #: The group's rounds this year (N of "round n/N"); None for student-level meetings.
+    rounds_in_year: int | None = None
     responsible_teacher_oid: str | None = None
     referral_id: str | None = None
     status: str = PLANNED
@@ -79,7 +81,7 @@ def scheduled_event(meeting: Meeting) -> MeetingScheduled:
     return MeetingScheduled(
         **_subject(meeting), starts_at=meeting.starts_at, ends_at=meeting.ends_at,
         participants=_participants(meeting), academic_year=meeting.academic_year, round=meeting.round,
-        theme=meeting.theme, responsible_teacher_oid=meeting.responsible_teacher_oid,
+        rounds_in_year=meeting.rounds_in_year, theme=meeting.theme, responsible_teacher_oid=meeting.responsible_teacher_oid,
         referral_id=meeting.referral_id, sequence=meeting.sequence,
     )
 

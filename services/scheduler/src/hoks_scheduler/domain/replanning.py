@@ -63,7 +63,8 @@ def new_group_meeting(demand: RoundDemand, calendar: AcademicCalendar, day: date
         meeting_id=demand.meeting_id, kind="group", unit_id=demand.unit_id,
         academic_year=demand.academic_year, theme=demand.theme, day=day, slot=slot,
         starts_at=starts, ends_at=ends, seats=demand.seats, group_id=demand.group_id,
-        round=demand.round, responsible_teacher_oid=demand.responsible_teacher_oid,
+        round=demand.round, rounds_in_year=demand.rounds_in_year,
+        responsible_teacher_oid=demand.responsible_teacher_oid,
     )
 
 
