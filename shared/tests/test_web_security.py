@@ -68,6 +68,14 @@ async def test_cookie_authenticated_writes_from_another_origin_are_refused(clien
     assert c.app.state.changes == []
 
 
+async def test_a_browser_write_from_another_origin_is_refused_even_with_a_bearer_token(client) -> None:
+    """A sign-in proxy in front turns the browser's cookie into ``Authorization``: the browser's
+    ``Sec-Fetch-Site`` still tells where the request came from."""
+    bearer = {"Authorization": f"Bearer {token_for(Role.COUNSELOR, staff_oid=ME)}"}
+    r = await client.post("/things/t1/complete", headers={**bearer, "Sec-Fetch-Site": "same-site"})
+    assert r.status_code == 403 and client.app.state.changes == []
+
+
 @pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://svc.test"}])
 async def test_same_origin_writes_and_bearer_callers_pass(client, headers) -> None:
     c = _cookie_client(client)

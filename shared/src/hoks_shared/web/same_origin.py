@@ -1,12 +1,14 @@
 """CSRF protection: a state change sent with the session cookie must come from this origin.
 
 The session cookie is ``SameSite=Lax``, which still lets a page on the *same site* (another
-port or sub-domain) post with it. So every unsafe request (POST, PUT, PATCH, DELETE) that
-carries the cookie and no ``Authorization`` header is refused (403) unless the browser says it
-comes from this very origin: ``Sec-Fetch-Site: same-origin`` (every current browser sends it),
-else an ``Origin`` equal to this service's origin (or one of ``HOKS_UI_TRUSTED_ORIGINS``). A
-request with neither header is refused too. Bearer-token callers (scripts, integration
-clients) are not affected: a browser never adds that header on another site's behalf.
+port or sub-domain) post with it. So an unsafe request (POST, PUT, PATCH, DELETE) is refused
+(403) when a browser says it comes from another origin: ``Sec-Fetch-Site`` other than
+``same-origin`` (every current browser sends it) — also when it carries an ``Authorization``
+header, because a sign-in proxy in front may turn the browser's cookie into one. Without
+``Sec-Fetch-Site`` (an older browser), a request with the session cookie and no
+``Authorization`` needs an ``Origin`` equal to this service's origin (or one of
+``HOKS_UI_TRUSTED_ORIGINS``); with neither header it is refused too. Scripts and integration
+clients with a bearer token send no such headers and are not affected.
 """
 
 from __future__ import annotations
@@ -43,11 +45,11 @@ def refusal(scope: Scope, cookie: str, trusted: Iterable[str] = ()) -> str | Non
     if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
         return None
     headers = _headers(scope)
-    if "authorization" in headers or not _has_cookie(headers.get("cookie", ""), cookie):
-        return None
     site = headers.get("sec-fetch-site")
     if site is not None:
         return None if site == "same-origin" else f"Sec-Fetch-Site: {site}"
+    if "authorization" in headers or not _has_cookie(headers.get("cookie", ""), cookie):
+        return None
     origin = headers.get("origin")
     if origin is None:
         return "neither Sec-Fetch-Site nor Origin"
