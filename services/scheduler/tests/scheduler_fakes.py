@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -56,6 +56,12 @@ class FakeMeetings:
             self.outbox.append(entry)
             written.append(meeting.meeting_id)
         return written
+
+    async def mark_held(self, meeting_id: str, held_on: date) -> bool:
+        if meeting_id not in self.docs:
+            return False
+        self.docs[meeting_id] = replace(self.docs[meeting_id], held_on=held_on)
+        return True
 
     async def save_one(self, meeting: Meeting, previous: int | None, entry: dict[str, Any]) -> bool:
         if not await self.save([(meeting, previous, entry)]):

@@ -226,3 +226,23 @@ async def test_a_tentative_invitation_is_shown_to_the_person_on_their_schedule_p
     row = row[:row.index("</tr>")]
     assert "alustava: päällekkäin toisen palaverin kanssa" in row
     assert page.count("data-tentative") == 1
+    # a planner's form there names unplaced rounds' reasons in words and links to the overview
+    form = (await client.get("/ui/schedule", headers=auth_headers(Role.COUNSELOR, staff_oid=COUNSELOR,
+                                                                 unit_ids=["unit-tech"]))).text
+    assert 'id="overview-link"' in form and "poissa kierroksen jokaisena" in form
+
+
+async def test_a_meeting_recorded_held_shows_held_and_a_past_one_without_the_record_not_held():
+    from hoks_scheduler.domain.overview import HELD, PAST, PLANNED, unit_grids
+    from hoks_scheduler.handlers import on_meeting_held
+
+    d = deps(today=date(2026, 8, 1))
+    await plan_year(d, YEAR, ["unit-tech"])
+    r1, r2 = d.meetings.docs[f"grp-TVO24A-{YEAR}-r1"], d.meetings.docs[f"grp-TVO24A-{YEAR}-r2"]
+    assert await on_meeting_held(d, r1.meeting_id, r1.day) is True
+    assert await on_meeting_held(d, "grp-NOPE-2026-2027-r1", r1.day) is False
+    later = r2.day + timedelta(days=1)
+    grid = unit_grids(YEAR, [group("TVO24A")], list(d.meetings.docs.values()), {}, {}, d.config.rules, later)
+    states = [c.state for c in grid[0].rows[0].cells]
+    assert states == [HELD, PAST, PLANNED, PLANNED, PLANNED]
+    assert grid[0].rows[0].planned == 5

@@ -409,6 +409,13 @@ async def cancel(deps: SchedulerDeps, meeting_id: str, reason_code: str) -> Meet
     return changed
 
 
+# ---- what the meetings service recorded ------------------------------------------------------
+
+async def on_meeting_held(deps: SchedulerDeps, meeting_id: str, held_on: date) -> bool:
+    """A meeting the meetings service recorded as held: the plan overview shows it held."""
+    return await deps.meetings.mark_held(meeting_id, held_on)
+
+
 # ---- conflicts a person decides (the plan overview page) ---------------------------------
 
 GROUP_MEETING_ID = re.compile(r"^grp-(?P<group>.+)-(?P<year>\d{4}-\d{4})-r(?P<round>\d+)$")

@@ -1,4 +1,5 @@
-"""Kafka subscribers of the scheduler: ``referral-made`` becomes a student-level meeting."""
+"""Kafka subscribers of the scheduler: ``referral-made`` becomes a student-level meeting;
+``meeting-held`` marks a planned meeting held (the plan overview shows held / not held)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 
 from faststream.kafka import KafkaRouter
 
-from hoks_scheduler.handlers import SchedulerDeps, on_referral_made
+from hoks_scheduler.handlers import SchedulerDeps, on_meeting_held, on_referral_made
+from hoks_shared.contracts.meetings import MeetingHeld
 from hoks_shared.contracts.referrals import ReferralMade
 from hoks_shared.messaging.broker import subscriber
 from hoks_shared.messaging.envelope_dependency import Envelope
 from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.store.idempotent import ApplyResult
-from hoks_shared.topics import REFERRALS
+from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS
 
 log = logging.getLogger(__name__)
 
@@ -33,5 +35,15 @@ def build_router(runtime: ServiceRuntime, deps: SchedulerDeps) -> KafkaRouter:
                                             "meeting_id": result.meeting_id, "reason": result.reason})
         applied = ApplyResult.APPLIED if result.status == "scheduled" else ApplyResult.DUPLICATE
         runtime.metrics.observe_applied(event.event_type, applied, meta.time)
+
+    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id)
+    async def on_outcome(body: dict[str, Any], meta: Envelope) -> None:
+        # checklist-completed and any other outcome are the referrals' and reports' business
+        if body.get("event_type") != MeetingHeld.EVENT_TYPE:
+            return
+        event = MeetingHeld.model_validate(body)
+        known = await on_meeting_held(deps, event.meeting_id, event.held_on)
+        runtime.metrics.observe_applied(event.event_type, ApplyResult.APPLIED if known else ApplyResult.DUPLICATE,
+                                        meta.time)
 
     return router

@@ -54,6 +54,7 @@ def from_doc(doc: dict[str, Any]) -> Meeting:
         rounds_in_year=doc.get("rounds_in_year"),
         responsible_teacher_oid=doc.get("responsible_teacher_oid"), referral_id=doc.get("referral_id"),
         status=doc["status"], sequence=doc["sequence"], by_hand=doc.get("by_hand", False),
+        held_on=date.fromisoformat(doc["held_on"]) if doc.get("held_on") else None,
     )
 
 
@@ -133,6 +134,11 @@ class MongoMeetingRepository:
                     log.warning("meeting not written", extra={"meeting_id": ids[e["index"]], "code": e.get("code")})
             written += [i for n, i in enumerate(ids) if n not in failed]
         return written
+
+    async def mark_held(self, meeting_id: str, held_on: date) -> bool:
+        """Recorded from ``meeting-held`` (not a change of the plan: no event of its own)."""
+        result = await self.collection.update_one({"_id": meeting_id}, {"$set": {"held_on": held_on.isoformat()}})
+        return result.matched_count == 1
 
     async def save_one(self, meeting: Meeting, previous: int | None, entry: dict[str, Any]) -> bool:
         if previous is None:

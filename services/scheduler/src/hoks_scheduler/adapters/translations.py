@@ -79,7 +79,7 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.view": "Näkymä", "overview.week": "Viikko", "overview.month": "Kuukausi",
         "overview.previous": "Edellinen", "overview.next": "Seuraava", "overview.day": "Päivä",
         "overview.time": "Kellonaika", "overview.reason": "Syy",
-        "state.planned": "suunniteltu", "state.past": "mennyt", "state.cancelled": "peruttu",
+        "state.planned": "suunniteltu", "state.past": "ei kirjattu pidetyksi", "state.held": "pidetty", "state.cancelled": "peruttu",
         "state.unplaced": "ratkaistava", "state.missed": "jää pitämättä", "state.none": "–",
         "reason.round-window-passed": "Kierroksen aika on mennyt, eikä ryhmän lukuvuodessa ole enää koulupäiviä "
         "tälle kierrokselle. Valitse toinen päivä tai hyväksy, että kierros jää pitämättä.",
@@ -120,7 +120,7 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.view": "Vy", "overview.week": "Vecka", "overview.month": "Månad",
         "overview.previous": "Föregående", "overview.next": "Nästa", "overview.day": "Dag",
         "overview.time": "Klockslag", "overview.reason": "Orsak",
-        "state.planned": "planerat", "state.past": "förbi", "state.cancelled": "inställt",
+        "state.planned": "planerat", "state.past": "inte antecknat hållet", "state.held": "hållet", "state.cancelled": "inställt",
         "state.unplaced": "att avgöra", "state.missed": "hålls inte", "state.none": "–",
         "reason.round-window-passed": "Omgångens tid har gått och gruppens läsår har inga skoldagar kvar för "
         "den. Välj en annan dag eller godkänn att omgången inte hålls.",
@@ -161,7 +161,7 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.view": "View", "overview.week": "Week", "overview.month": "Month",
         "overview.previous": "Previous", "overview.next": "Next", "overview.day": "Day",
         "overview.time": "Time", "overview.reason": "Reason",
-        "state.planned": "planned", "state.past": "past", "state.cancelled": "cancelled",
+        "state.planned": "planned", "state.past": "not recorded held", "state.held": "held", "state.cancelled": "cancelled",
         "state.unplaced": "to decide", "state.missed": "not held", "state.none": "–",
         "reason.round-window-passed": "The round's time has passed and the group's year has no school days left "
         "for it. Choose another day or accept that the round is not held.",

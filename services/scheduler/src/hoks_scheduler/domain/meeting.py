@@ -37,6 +37,8 @@ class Meeting:
     #: Changed by hand (rescheduled or cancelled through the API): a re-plan leaves a cancelled
     #: one cancelled, and moves a rescheduled one only when it is no longer valid.
     by_hand: bool = False
+    #: The day the meetings service recorded it held (``meeting-held``); None: not (yet) held.
+    held_on: date | None = None
 
     @property
     def required_oids(self) -> tuple[str, ...]:

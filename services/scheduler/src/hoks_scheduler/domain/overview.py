@@ -14,9 +14,11 @@ from hoks_scheduler.domain.meeting import Meeting
 from hoks_scheduler.domain.rounds import group_meeting_id
 from hoks_scheduler.domain.rules import RoundRules
 
-#: A cell's state: planned (ahead), past (its day has gone), cancelled, unplaced (a person
-#: decides), missed (a person accepted the miss), none (no such round for this group this year).
-PLANNED, PAST, CANCELLED, UNPLACED, MISSED, NONE = "planned", "past", "cancelled", "unplaced", "missed", "none"
+#: A cell's state: planned (ahead), held (recorded by the meetings service), past (its day has
+#: gone, not recorded held), cancelled, unplaced (a person decides), missed (a person accepted
+#: the miss), none (no such round for this group this year).
+PLANNED, HELD, PAST, CANCELLED, UNPLACED, MISSED, NONE = (
+    "planned", "held", "past", "cancelled", "unplaced", "missed", "none")
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class GroupRow:
 
     @property
     def planned(self) -> int:
-        return sum(1 for c in self.cells if c.state in (PLANNED, PAST))
+        return sum(1 for c in self.cells if c.state in (PLANNED, HELD, PAST))
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def unit_grids(academic_year: str, groups: Iterable[Group], meetings: Iterable[M
         for r in range(1, max(wanted, 1) + 1):
             m, item = mine.get(r), open_items.get(r)
             if m is not None and m.planned:
-                cells.append(Cell(r, PAST if m.day < today else PLANNED, m))
+                cells.append(Cell(r, HELD if m.held_on else PAST if m.day < today else PLANNED, m))
             elif group_meeting_id(group.group_id, academic_year, r) in missed_ids:
                 cells.append(Cell(r, MISSED, m))
             elif item is not None:
