@@ -206,9 +206,11 @@ def plan_summary(groups: list[Group], demands: list[RoundDemand], final: dict[st
 
 
 async def _demands(deps: SchedulerDeps, academic_year: str, groups: list[Group], existing: list[Meeting],
-                   start: date, accepted: dict[str, Any], away: dict[str, set[date]]) -> list[RoundDemand]:
+                   start: date, accepted: dict[str, Any], away: dict[str, set[date]],
+                   remember: bool = True) -> list[RoundDemand]:
     """The rounds the groups need from ``start`` on, with catch-ups where rounds' windows have
-    passed; a new catch-up's first day is kept for the next runs. Misses a person accepted are
+    passed; a new catch-up's first day is kept for the next runs (``remember``: only planning
+    does that, not a look-up of one round). Misses a person accepted are
     left out (and count as done for the catch-up)."""
     calendar = deps.config.calendar_for(academic_year)
     anchors = await deps.meetings.catch_up_starts(academic_year)
@@ -218,7 +220,7 @@ async def _demands(deps: SchedulerDeps, academic_year: str, groups: list[Group],
     demands = round_demands(groups, calendar, deps.config.rules, from_day=start, history=history, unavailable=away)
     fresh = {d.group_id: d.catch_up_from for d in demands
              if d.catch_up_from is not None and anchors.get(d.group_id) != d.catch_up_from}
-    if fresh:
+    if fresh and remember:
         await deps.meetings.save_catch_up_starts(academic_year, fresh)
     return [d for d in demands if d.meeting_id not in accepted]
 
@@ -433,7 +435,8 @@ async def round_demand(deps: SchedulerDeps, meeting_id: str) -> RoundDemand:
     existing = await deps.meetings.find(academic_year=year, group_id=groups[0].group_id)
     start = max(deps.today(), year_bounds(year)[0])
     demands = await _demands(deps, year, groups, [m for m in existing if m.kind == "group"], start,
-                             await deps.meetings.accepted_misses(year), await deps.meetings.unavailable_days())
+                             await deps.meetings.accepted_misses(year), await deps.meetings.unavailable_days(),
+                             remember=False)
     demand = next((d for d in demands if d.meeting_id == meeting_id), None)
     if demand is None:
         raise NotFound(meeting_id)
