@@ -82,6 +82,8 @@ async def test_an_accepted_miss_is_no_longer_reported_nor_spread_again():
     planned = [m for m in d.meetings.docs.values() if m.planned]
     assert report["meetings"] == 3 and len(planned) == 2 and len(missing) == 1
     assert report["unplaced"][0]["reason"] == "round-window-passed"
+    # a person may still put it on one of the two days (a second meeting that day), never later
+    assert {o["day"] for o in report["unplaced"][0]["options"]} == {"2026-11-30", "2026-12-01"}
     assert {m.rounds_in_year for m in planned} == {3}  # active a third of the year: 3 of pt's 5
     await accept_miss(d, missing[0], COUNSELOR)
     again = await plan_year(d, YEAR, ["unit-tech"])
@@ -246,3 +248,27 @@ async def test_a_meeting_recorded_held_shows_held_and_a_past_one_without_the_rec
     states = [c.state for c in grid[0].rows[0].cells]
     assert states == [HELD, PAST, PLANNED, PLANNED, PLANNED]
     assert grid[0].rows[0].planned == 5
+
+
+async def test_every_option_offered_for_a_conflict_can_be_taken_and_a_look_up_stores_no_catch_up():
+    import copy
+
+    # one counselor for twelve groups (own teachers and special-needs teachers), back only for the
+    # last 15 school days: 60 rounds, at most 3 a day — a quarter cannot be placed
+    teachers = [f"1.2.246.562.24.2100000{i:04d}" for i in range(24)]
+    groups = [group(f"TVO{i:02d}", responsible_teacher_oids=(teachers[i],), special_needs_teacher_oid=teachers[12 + i])
+              for i in range(12)]
+    groups.append(group("TVO99", counselor_oid=OTHER_COUNSELOR, responsible_teacher_oids=(OTHER_TEACHER,)))
+    d = deps(today=NOV30, groups=groups)
+    await d.meetings.set_unavailable(COUNSELOR, school_days_from(d, NOV30)[:-15])
+    report = await plan_year(d, YEAR, ["unit-tech"])
+    assert len(report["unplaced"]) == 15 and {c["reason"] for c in report["unplaced"]} == {"daily-cap-reached"}
+    options = [(c["meeting_id"], o) for c in report["unplaced"] for o in c["options"]]
+    assert options and {o["counselor_oid"] for _, o in options} == {OTHER_COUNSELOR}
+    calendar = d.config.calendar_for(YEAR)
+    for meeting_id, option in options:
+        trial = copy.deepcopy(d)
+        starts, _ = calendar.slot_times(date.fromisoformat(option["day"]), option["slot"])
+        placed = await place_by_hand(trial, meeting_id, starts, option["counselor_oid"])
+        assert placed.planned and placed.starts_at == starts
+        assert trial.meetings.catch_up == d.meetings.catch_up  # the look-up changed no catch-up

@@ -148,6 +148,7 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
     counts = {kind: sum(1 for c in result.changes if c.kind == kind) for kind in (SCHEDULED, RESCHEDULED, CANCELLED)}
     occ = result.occupancy or occupancy_with([], calendar, away)
     counselors: dict[str, set[str]] = {}
+    ends = {g.group_id: g.planned_end_date for g in groups}
     for g in groups:
         if g.counselor_oid:
             counselors.setdefault(g.unit_id, set()).add(g.counselor_oid)
@@ -156,7 +157,8 @@ async def plan_year(deps: SchedulerDeps, academic_year: str, unit_ids: list[str]
         "from_day": start.isoformat(), "groups": len(groups), "meetings": len(demands),
         **counts, "kept": result.kept, "written": len(written),
         "unplaced": [conflict_item(by_id[mid], reason, options(by_id[mid], occ, calendar.school_days, start,
-                                                                counselors.get(by_id[mid].unit_id, set())))
+                                                                counselors.get(by_id[mid].unit_id, set()),
+                                                                until=ends.get(by_id[mid].group_id)))
                      for mid, reason in sorted(result.unplaced.items())],
         "summary": plan_summary(groups, demands, final, start, accepted),
         "rounds_per_year": deps.config.rules.rounds_per_year(),

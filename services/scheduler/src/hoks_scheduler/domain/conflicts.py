@@ -38,12 +38,13 @@ def nearest_free(people: tuple[str, ...], days: Iterable[date], occ: Occupancy, 
 
 
 def options(demand: RoundDemand, occ: Occupancy, school_days: Iterable[date], from_day: date,
-            counselors: Iterable[str], limit: int = 3) -> list[Option]:
-    """Other days for the group's own people (anywhere in the rest of the year, nearest the round
-    first), then the round's reach with another counselor (one option per counselor)."""
+            counselors: Iterable[str], limit: int = 3, until: date | None = None) -> list[Option]:
+    """Other days for the group's own people (anywhere in the rest of the year up to ``until``,
+    the group's planned end, nearest the round first), then the round's reach with another
+    counselor (one option per counselor)."""
     if any(role != "counselor" for role in demand.missing_roles):
         return []
-    days = [d for d in school_days if d >= from_day]
+    days = [d for d in school_days if d >= from_day and (until is None or d <= until)]
     around = demand.reference_day if demand.reference_day >= from_day else (days[0] if days else from_day)
     found: list[Option] = []
     if not demand.missing_roles:
