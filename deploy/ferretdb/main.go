@@ -10,8 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -25,6 +27,9 @@ func main() {
 	sqliteParams := flag.String("sqlite-params", "_txlock=immediate&_pragma=synchronous(normal)",
 		"query parameters of the SQLite URI; immediate transactions serialise writers instead of "+
 			"failing or stalling on lock upgrades under concurrent writes")
+	atomicWrites := flag.Bool("atomic-writes", true,
+		"serve the listen address through the atomic-write front (see front.go); false exposes "+
+			"FerretDB itself, whose concurrent updates of one document overwrite each other")
 	indexEvery := flag.Duration("id-index-interval", 2*time.Second,
 		"how often to add the _id lookup index to new collection tables (see idindex.go)")
 	flag.Parse()
@@ -41,8 +46,16 @@ func main() {
 		os.Exit(1)
 	}
 
+	listener := ferretdb.ListenerConfig{TCP: *listen}
+	socket := filepath.Join(os.TempDir(), fmt.Sprintf("hoks-ferretdb-%d.sock", os.Getpid()))
+	if *atomicWrites {
+		_ = os.Remove(socket)
+		listener = ferretdb.ListenerConfig{Unix: socket}
+		defer os.Remove(socket)
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  listener,
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + *dataDir + "/?" + *sqliteParams,
@@ -57,7 +70,22 @@ func main() {
 
 	go keepIDIndexes(ctx, *dataDir, *indexEvery, logger)
 
-	logger.Warn("FerretDB listening", "listen", *listen, "sqlite_dir", *dataDir)
+	if *atomicWrites {
+		ln, err := net.Listen("tcp", *listen)
+		if err != nil {
+			logger.Error("cannot listen", "listen", *listen, "error", err)
+			os.Exit(1)
+		}
+		fr := newFront(socket, logger)
+		go func() {
+			if err := fr.serve(ctx, ln); err != nil {
+				logger.Error("atomic-write front stopped", "error", err)
+				stop()
+			}
+		}()
+	}
+
+	logger.Warn("FerretDB listening", "listen", *listen, "atomic_writes", *atomicWrites, "sqlite_dir", *dataDir)
 	if err := f.Run(ctx); err != nil {
 		logger.Error("FerretDB stopped with an error", "error", err)
 		os.Exit(1)

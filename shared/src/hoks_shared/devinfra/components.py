@@ -165,7 +165,7 @@ class FerretDB:
 
     def ensure_built(self) -> bool:
         """Build FerretDB v1.24 from the Go module proxy once; again only when its sources change."""
-        digest = _digest(self.src / "main.go", self.src / "go.mod", self.src / "go.sum")
+        digest = _digest(*sorted(self.src.glob("*.go")), self.src / "go.mod", self.src / "go.sum")
         if self.binary.is_file() and self.stamp.is_file() and self.stamp.read_text() == digest:
             return False
         go_home = self.cfg.cache_dir / "go"
@@ -202,7 +202,8 @@ class FerretDB:
             print(f"ferretdb: {moved.name} had no FerretDB metadata (created when it was stopped): set aside")
         processes.spawn(
             [str(self.binary), "-listen", f"{self.cfg.host}:{self.cfg.ferretdb_port}",
-             "-sqlite-dir", str(self.data), "-log-level", "error"],
+             "-sqlite-dir", str(self.data), "-log-level", "error",
+             f"-atomic-writes={'false' if self.cfg.ferretdb_unguarded else 'true'}"],
             log_file=self.log, pid_file=self.pid_file, cwd=self.cfg.root,
         )
 

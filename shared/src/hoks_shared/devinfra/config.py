@@ -28,6 +28,9 @@ class InfraConfig:
     kafka_controller_port: int
     ferretdb_port: int
     kafka_heap: str
+    # FerretDB without the atomic-write front (deploy/ferretdb/front.go): only to show what the
+    # front prevents (the store conformance suite fails then); never for real use
+    ferretdb_unguarded: bool = False
 
     @classmethod
     def from_env(cls) -> InfraConfig:
@@ -42,6 +45,7 @@ class InfraConfig:
             kafka_controller_port=int(env("HOKS_KAFKA_CONTROLLER_PORT", "9093")),
             ferretdb_port=int(env("HOKS_FERRETDB_PORT", "27017")),
             kafka_heap=env("HOKS_KAFKA_HEAP", "1g"),
+            ferretdb_unguarded=env("HOKS_FERRETDB_ATOMIC_WRITES", "1") == "0",
         )
 
     @property
