@@ -32,14 +32,15 @@ class ServiceMetrics:
             ["event_type"], buckets=LATENCY_BUCKETS, registry=r,
         )
         self.outbox_backlog = Gauge(
-            "hoks_outbox_backlog", "Events in outboxes not yet published (as of the last relay pass)",
-            registry=r,
+            "hoks_outbox_backlog", "Events in outboxes not yet published (as of the last relay pass), by "
+            "relay lane (domain events, audit records)", ["lane"], registry=r,
         )
         self.outbox_published = Counter(
             "hoks_outbox_published_total", "Events published from the outbox", ["topic"], registry=r,
         )
         self.outbox_oldest_seconds = Gauge(
-            "hoks_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox event", registry=r,
+            "hoks_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox event, by relay lane",
+            ["lane"], registry=r,
         )
         # --- consumer lag (runtime.consumer_lag.ConsumerLagCollector) ---
         self.consumer_lag = Gauge(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,14 @@ class EventPublisher:
     async def publish_entry(self, entry: dict[str, Any]) -> None:
         await self.broker.publish(
             entry["body"], topic=entry["topic"], key=entry["key"].encode(), headers=entry["headers"]
+        )
+
+    async def send_entry(self, entry: dict[str, Any]) -> Awaitable[Any]:
+        """Hand an entry to the producer and return its acknowledgement, to await later: the
+        outbox relay sends many entries, then awaits them together (one round trip, not one each)."""
+        return await self.broker.publish(
+            entry["body"], topic=entry["topic"], key=entry["key"].encode(), headers=entry["headers"],
+            no_confirm=True,
         )
 
     async def publish(self, event: IntegrationEvent, *, event_id: str | None = None,

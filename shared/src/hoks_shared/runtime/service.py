@@ -59,6 +59,8 @@ class ServiceRuntime:
     publisher: EventPublisher
     dead_letters: DeadLetterSink | None = None
     relay: OutboxRelay | None = None
+    #: the audit records' own relay: a burst of them never delays a domain event
+    audit_relay: OutboxRelay | None = None
     extra_asgi_routes: list[tuple[str, Any]] = field(default_factory=list)
     auth: AuthSettings = field(default_factory=AuthSettings)
     http: FastAPI | None = None
@@ -76,9 +78,13 @@ class ServiceRuntime:
     def audit(self) -> AuditTrail:
         """The audit trail (``audit_log`` + the audit topic through the outbox)."""
         if self._audit is None:
-            relay = self.use_outbox(AUDIT_LOG)
-            self._audit = AuditTrail(self.db, self.publisher, self.name, relay)
+            self.audit_relay = self._new_relay([AUDIT_LOG], lane="audit")
+            self._audit = AuditTrail(self.db, self.publisher, self.name, self.audit_relay)
         return self._audit
+
+    @property
+    def relays(self) -> list[OutboxRelay]:
+        return [r for r in (self.relay, self.audit_relay) if r is not None]
     #: consumer lag is collected every this many seconds (0 turns it off)
     consumer_lag_seconds: float = 15.0
     periodic: list[PeriodicTask] = field(default_factory=list)
@@ -110,14 +116,18 @@ class ServiceRuntime:
         if self.relay is not None:
             self.relay.add_collections([self.db[n] for n in collection_names])
             return self.relay
-        self.relay = OutboxRelay(
+        self.relay = self._new_relay(collection_names, lane="domain")
+        return self.relay
+
+    def _new_relay(self, collection_names: Sequence[str], *, lane: str) -> OutboxRelay:
+        return OutboxRelay(
             [self.db[n] for n in collection_names],
-            self.publisher.publish_entry,
+            self.publisher.send_entry,
             self.metrics,
             self.settings.outbox_poll_seconds,
             self.settings.outbox_sweep_seconds,
+            lane=lane,
         )
-        return self.relay
 
     async def health(self) -> dict[str, str]:
         kafka_ok, store_ok = await asyncio.gather(self.broker.ping(timeout=3.0), ping(self.db))
@@ -175,8 +185,8 @@ def create_app(
                             headers={"content-type": "application/json"})
 
     async def startup() -> None:
-        if runtime.relay is not None:
-            for collection in runtime.relay.collections:
+        for relay in runtime.relays:
+            for collection in relay.collections:
                 await ensure_outbox_index(collection)
         for repository in indexed:
             await repository.ensure_indexes()
@@ -189,8 +199,8 @@ def create_app(
     lag_task: list[tuple[ConsumerLagCollector, PeriodicTask]] = []
 
     async def after_startup() -> None:
-        if runtime.relay is not None:
-            runtime.relay.start()
+        for relay in runtime.relays:
+            relay.start()
         groups = subscribed_groups(runtime.broker)
         if runtime.consumer_lag_seconds > 0 and groups:
             collector = ConsumerLagCollector(runtime.settings.kafka, groups, runtime.metrics,
@@ -207,8 +217,8 @@ def create_app(
         for collector, _ in lag_task:
             await collector.close()
         lag_task.clear()
-        if runtime.relay is not None:
-            await runtime.relay.stop()
+        for relay in runtime.relays:
+            await relay.stop()
 
     async def after_shutdown() -> None:
         await runtime.mongo.close()

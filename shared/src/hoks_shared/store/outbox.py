@@ -2,10 +2,17 @@
 
 A state change and the events it emits are written by one ``update_one``: the entries are
 pushed to the document's ``_outbox`` array and ``_outbox_pending`` counts them. A crash can not
-separate the two. The relay publishes each document's entries in order (acks=all) and removes
-an entry only after Kafka has it, with a conditional ``$pop`` on its id. A crash between
-publish and removal publishes the entry again with the same event id, which idempotent
-consumers drop.
+separate the two. The relay publishes the entries (acks=all) and removes them only after Kafka
+has them. A crash between publish and removal publishes an entry again with the same event id,
+which idempotent consumers drop.
+
+Throughput: a pass sends every staged entry of the documents it drains without waiting, awaits
+the acknowledgements together, and then removes each document's acknowledged entries with one
+write filtered by ``_id`` alone (FerretDB scans the collection for any other filter). That write
+is a ``$pullAll`` of the exact entries read, so a state change that stages a new entry at the
+same moment keeps it (per-document atomicity, which the embedded store gets from its
+atomic-write front); when another relay instance removed some of them first, the count is
+corrected from the document as it was before the write.
 """
 
 from __future__ import annotations
@@ -13,9 +20,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from inspect import isawaitable
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from hoks_shared.metrics import ServiceMetrics
@@ -23,7 +33,14 @@ from hoks_shared.metrics import ServiceMetrics
 OUTBOX = "_outbox"
 PENDING = "_outbox_pending"
 
+#: documents read or written at once by one relay pass
+STORE_CONCURRENCY = 16
+
 log = logging.getLogger(__name__)
+
+#: Hands an entry to the producer. It may return an acknowledgement to await later (a future,
+#: so that many sends share one round trip) or return once the entry is acknowledged.
+Send = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
 def outbox_update(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -34,8 +51,38 @@ def outbox_update(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"$push": {OUTBOX: {"$each": items}}, "$inc": {PENDING: len(items)}}
 
 
+def outbox_fields(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The fields of a new document that stages ``entries`` (for an insert)."""
+    items = list(entries)
+    return {OUTBOX: items, PENDING: len(items)}
+
+
 async def ensure_outbox_index(collection: AsyncCollection[dict[str, Any]]) -> None:
     await collection.create_index([(PENDING, 1)], name="outbox_pending")
+
+
+@dataclass
+class _Drain:
+    """One document's entries in a pass: what was sent and how far it was acknowledged."""
+
+    collection: AsyncCollection[dict[str, Any]]
+    doc_id: Any
+    entries: list[dict[str, Any]]
+    acks: list[Any] = field(default_factory=list)
+    published: int = 0
+
+
+@dataclass
+class _PassState:
+    backlog: int = 0
+    oldest: datetime | None = None
+
+    def left(self, entries: list[dict[str, Any]]) -> None:
+        self.backlog += len(entries)
+        for entry in entries:
+            created = entry.get("created_at")
+            if isinstance(created, datetime) and (self.oldest is None or created < self.oldest):
+                self.oldest = created
 
 
 class OutboxRelay:
@@ -45,27 +92,37 @@ class OutboxRelay:
     drains exactly those documents, read by ``_id``. Safety net: every ``sweep_seconds`` it looks
     for any document with pending entries (after a crash, or entries another instance left),
     which is a collection scan on FerretDB and cheap on MongoDB (indexed ``_outbox_pending``).
+    A service runs one relay for its domain events and one for its audit records (a lane of
+    their own), so a burst of audit records never delays a domain event.
     """
 
     def __init__(
         self,
         collections: list[AsyncCollection[dict[str, Any]]],
-        publish: Callable[[dict[str, Any]], Awaitable[None]],
+        send: Send,
         metrics: ServiceMetrics,
         poll_seconds: float = 1.0,
         sweep_seconds: float = 30.0,
+        *,
+        lane: str = "domain",
+        batch_documents: int = 500,
     ) -> None:
         self.collections = list(collections)
-        self.publish = publish
+        self.send = send
         self.metrics = metrics
         self.poll_seconds = poll_seconds
         self.sweep_seconds = sweep_seconds
+        self.lane = lane
+        self.batch_documents = batch_documents
         self._by_name = {c.name: c for c in collections}
-        self._notified: set[tuple[str, Any]] = set()
+        self._notified: dict[tuple[str, Any], None] = {}  # insertion-ordered set
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._last_sweep = 0.0
+        self._gate = asyncio.Semaphore(STORE_CONCURRENCY)
+        self._backlog = metrics.outbox_backlog.labels(lane=lane)
+        self._oldest_seconds = metrics.outbox_oldest_seconds.labels(lane=lane)
 
     def add_collections(self, collections: list[AsyncCollection[dict[str, Any]]]) -> None:
         for c in collections:
@@ -76,56 +133,81 @@ class OutboxRelay:
     def notify(self, collection: str | None = None, doc_id: Any = None) -> None:
         """Entries were staged (in ``doc_id`` of ``collection``, when given): drain soon."""
         if collection is not None and doc_id is not None:
-            self._notified.add((collection, doc_id))
+            self._notified[(collection, doc_id)] = None
         else:
             self._last_sweep = 0.0  # no ids given: sweep on the next pass
         self._wake.set()
 
-    async def _drain_doc(self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any],
-                         state: dict[str, Any]) -> int:
-        published = 0
-        entries = doc.get(OUTBOX, [])
-        for index, entry in enumerate(entries):
-            try:
-                await self.publish(entry)
-            except Exception:
-                state["backlog"] += len(entries) - index
-                created = entry.get("created_at")
-                if isinstance(created, datetime) and (state["oldest"] is None or created < state["oldest"]):
-                    state["oldest"] = created
-                log.exception("outbox publish failed; will retry", extra={"event_id": entry.get("id")})
-                break
-            result = await collection.update_one(
-                {"_id": doc["_id"], f"{OUTBOX}.0.id": entry["id"]},
-                {"$pop": {OUTBOX: -1}, "$inc": {PENDING: -1}},
-            )
-            if result.modified_count != 1:
-                break  # another relay instance got here first; it keeps the order
-            published += 1
-            self.metrics.outbox_published.labels(topic=entry["topic"]).inc()
-        return published
+    async def _read(self, collection: AsyncCollection[dict[str, Any]], doc_id: Any) -> _Drain | None:
+        async with self._gate:
+            doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
+        entries = (doc or {}).get(OUTBOX) or []
+        return _Drain(collection, doc_id, entries) if entries else None
+
+    async def _remove(self, drain: _Drain) -> None:
+        """One write per document: the acknowledged entries leave, anything staged since stays."""
+        done = drain.entries[:drain.published]
+        async with self._gate:
+            # (no projection: FerretDB 1.24's findAndModify does not implement one)
+            before = await drain.collection.find_one_and_update(
+                {"_id": drain.doc_id}, {"$pullAll": {OUTBOX: done}, "$inc": {PENDING: -len(done)}},
+                return_document=ReturnDocument.BEFORE)
+            held = {e.get("id") for e in (before or {}).get(OUTBOX) or []}
+            gone = sum(1 for e in done if e["id"] not in held)
+            if gone:  # another relay removed those first and counted them already
+                await drain.collection.update_one({"_id": drain.doc_id}, {"$inc": {PENDING: gone}})
+
+    async def _publish(self, drains: list[_Drain], state: _PassState) -> int:
+        for drain in drains:  # send everything first, in each document's order ...
+            for entry in drain.entries:
+                try:
+                    drain.acks.append(await self.send(entry))
+                except Exception:
+                    log.exception("outbox send failed; will retry", extra={"event_id": entry.get("id")})
+                    break
+        for drain in drains:  # ... then await the acknowledgements together
+            for ack in drain.acks:
+                if isawaitable(ack):
+                    try:
+                        await ack
+                    except Exception:
+                        log.exception("outbox publish not acknowledged; will retry",
+                                      extra={"event_id": drain.entries[drain.published].get("id")})
+                        break
+                drain.published += 1
+            for entry in drain.entries[:drain.published]:
+                self.metrics.outbox_published.labels(topic=entry["topic"]).inc()
+            state.left(drain.entries[drain.published:])
+        await asyncio.gather(*(self._remove(d) for d in drains if d.published))
+        return sum(d.published for d in drains)
 
     async def drain_once(self, *, sweep: bool = True) -> int:
         """Drain the notified documents, and with ``sweep`` every pending one; returns how many
         entries were published."""
         published = 0
-        state: dict[str, Any] = {"backlog": 0, "oldest": None}
-        notified, self._notified = self._notified, set()
-        for name, doc_id in notified:
-            collection = self._by_name[name]
-            doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
-            if doc:
-                published += await self._drain_doc(collection, doc, state)
+        state = _PassState()
+        while self._notified:
+            keys = list(self._notified)[:self.batch_documents]
+            for key in keys:
+                del self._notified[key]
+            try:
+                read = await asyncio.gather(*(self._read(self._by_name[name], doc_id) for name, doc_id in keys))
+            except Exception:
+                self._notified.update(dict.fromkeys(keys))  # the next pass tries them again
+                raise
+            published += await self._publish([d for d in read if d is not None], state)
         if sweep:
             for collection in self.collections:
-                async for doc in collection.find({PENDING: {"$gt": 0}}, {OUTBOX: 1}):
-                    published += await self._drain_doc(collection, doc, state)
-            self.metrics.outbox_backlog.set(state["backlog"])
-            self.metrics.outbox_oldest_seconds.set(
-                (datetime.now(UTC) - state["oldest"]).total_seconds() if state["oldest"] else 0
+                drains = [_Drain(collection, doc["_id"], doc.get(OUTBOX) or [])
+                          async for doc in collection.find({PENDING: {"$gt": 0}}, {OUTBOX: 1})]
+                for start in range(0, len(drains), self.batch_documents):
+                    published += await self._publish(drains[start:start + self.batch_documents], state)
+            self._backlog.set(state.backlog)
+            self._oldest_seconds.set(
+                (datetime.now(UTC) - state.oldest).total_seconds() if state.oldest else 0
             )
-        elif state["backlog"]:
-            self.metrics.outbox_backlog.inc(state["backlog"])
+        elif state.backlog:
+            self._backlog.inc(state.backlog)
         return published
 
     async def _run(self) -> None:
@@ -142,12 +224,12 @@ class OutboxRelay:
                 if sweep:
                     self._last_sweep = loop.time()
             except Exception:
-                log.exception("outbox relay pass failed")
+                log.exception("outbox relay pass failed", extra={"lane": self.lane})
 
     def start(self) -> None:
         if self._task is None:
             self._stopping = False
-            self._task = asyncio.create_task(self._run(), name="outbox-relay")
+            self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.lane}")
 
     async def stop(self) -> None:
         self._stopping = True
