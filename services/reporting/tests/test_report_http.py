@@ -99,8 +99,9 @@ async def test_student_rows_are_audited_and_nameless_for_a_counselor(client):
     assert r.status_code == 200
     assert all(s["name"] is None for s in r.json())
     records = client.audit.records
-    assert {rec.student_oid for rec in records} == {s["student_oid"] for s in r.json()}
-    assert all(rec.action == "read" and "students" in rec.endpoint for rec in records)
+    assert len(records) == 1  # one record per request, naming every student shown
+    assert set(records[0].student_oids) == {s["student_oid"] for s in r.json()} and len(r.json()) > 1
+    assert records[0].action == "read" and "students" in records[0].endpoint
 
 
 async def test_csv_and_xlsx_exports_carry_the_same_figures(client):
@@ -150,7 +151,7 @@ async def test_drill_down_pages_teacher_then_group_with_names_and_audit(client):
     assert f"/ui/reports/units/{UNIT}/teachers/{T1}/groups/G1?" in teacher.text
     group = await client.get(f"/ui/reports/units/{UNIT}/teachers/{T1}/groups/G1?lang=sv", headers=h)
     assert group.status_code == 200 and "Oppilas 1" in group.text and f'data-student="{S1}"' in group.text
-    assert S1 in {r.student_oid for r in client.audit.records}
+    assert any(S1 in r.student_oids for r in client.audit.records)
     other = auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid=T2, unit_ids=[UNIT])
     assert (await client.get(f"/ui/reports/units/{UNIT}/teachers/{T1}/groups/G1", headers=other)).status_code == 403
     missing = await client.get(f"/ui/reports/units/{UNIT}/teachers/{T1}/groups/NOPE?{Q}", headers=h)

@@ -87,8 +87,9 @@ async def test_teachers_list_their_own_meetings_and_student_reads_are_audited(se
     await on_referral_made(d, samples.referral_made(referral_id="ref-9", made_at=datetime(2026, 9, 1, tzinfo=UTC)))
     mine = (await client.get("/meetings", headers=TEACHER_H)).json()
     assert len(mine) == 6 and {m["kind"] for m in mine} == {"group", "student"}
-    assert [r.resource_id for r in audit.records] == ["stu-ref-9"]
-    assert audit.records[0].student_oid == STUDENT
+    # one record for the list read, naming the student-level meeting and its student
+    assert [r.resource_ids for r in audit.records] == [["stu-ref-9"]]
+    assert audit.records[0].student_oids == [STUDENT]
     assert (await client.get("/meetings", headers=OTHER_TEACHER_H)).json() == []
     other = await client.get(f"/meetings?person_oid={TEACHER}", headers=OTHER_TEACHER_H)
     assert other.json() == []  # filtered by what the caller may see

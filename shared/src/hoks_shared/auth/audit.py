@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -17,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from hoks_shared.auth.principal import Principal
 from hoks_shared.contracts.audit import AuditRecorded
 from hoks_shared.messaging.publishing import EventPublisher
-from hoks_shared.store.outbox import OUTBOX, PENDING
+from hoks_shared.store.outbox import outbox_fields
 
 AUDIT_LOG = "audit_log"
 Action = Literal["read", "create", "update", "delete"]
@@ -30,16 +31,43 @@ class Notifier(Protocol):
 
 
 def audit_event(principal: Principal, *, action: Action, resource: str, resource_id: str,
-                student_oid: str | None, endpoint: str, at: datetime) -> AuditRecorded:
+                student_oid: str | None, endpoint: str, at: datetime,
+                student_oids: Sequence[str] = (), resource_ids: Sequence[str] = ()) -> AuditRecorded:
     return AuditRecorded(
         actor_oid=principal.staff_oid,
         actor_client_id=principal.client_id if principal.staff_oid is None else None,
         action=action, resource=resource, resource_id=resource_id, student_oid=student_oid,
+        student_oids=list(student_oids), resource_ids=list(resource_ids),
         endpoint=endpoint, at=at,
     )
 
 
-class AuditTrail:
+class AuditRecorder:
+    """What an audit trail records; where it goes is the subclass's ``_store``."""
+
+    async def _store(self, event: AuditRecorded) -> AuditRecorded:
+        raise NotImplementedError
+
+    async def record(self, principal: Principal, *, action: Action, resource: str, resource_id: str,
+                     student_oid: str | None = None, endpoint: str) -> AuditRecorded:
+        """One record of one object (and the student it concerns)."""
+        return await self._store(audit_event(principal, action=action, resource=resource, resource_id=resource_id,
+                                             student_oid=student_oid, endpoint=endpoint, at=datetime.now(UTC)))
+
+    async def record_list_read(self, principal: Principal, *, resource: str, list_id: str,
+                               shown: Sequence[tuple[str, str]], endpoint: str) -> AuditRecorded | None:
+        """One record for a list read: every ``(object id, student OID)`` shown (the two lists of
+        the event stay aligned), in one document
+        (a page of 500 referrals is one write and one event, not 500). Nothing shown, no record."""
+        if not shown:
+            return None
+        return await self._store(audit_event(
+            principal, action="read", resource=resource, resource_id=list_id, student_oid=None,
+            endpoint=endpoint, at=datetime.now(UTC),
+            student_oids=[oid for _, oid in shown], resource_ids=[object_id for object_id, _ in shown]))
+
+
+class AuditTrail(AuditRecorder):
     def __init__(self, db: AsyncDatabase[dict[str, Any]], publisher: EventPublisher, service: str,
                  relay: Notifier | None = None) -> None:
         self.collection = db[AUDIT_LOG]
@@ -47,17 +75,14 @@ class AuditTrail:
         self.service = service
         self.relay = relay
 
-    async def record(self, principal: Principal, *, action: Action, resource: str, resource_id: str,
-                     student_oid: str | None = None, endpoint: str) -> AuditRecorded:
-        at = datetime.now(UTC)
-        event = audit_event(principal, action=action, resource=resource, resource_id=resource_id,
-                            student_oid=student_oid, endpoint=endpoint, at=at)
+    async def _store(self, event: AuditRecorded) -> AuditRecorded:
+        at = event.at
         event_id = str(uuid.uuid4())
         doc_id = f"{self.service}:{event_id}"
         entry = self.publisher.entry(event, event_id=event_id, time=at)
         # one insert holds the record and its outbox entry: stored means published (eventually)
         await self.collection.insert_one({"_id": doc_id, "service": self.service,
-                                          **event.model_dump(mode="json"), OUTBOX: [entry], PENDING: 1})
+                                          **event.model_dump(mode="json"), **outbox_fields([entry])})
         if self.relay is not None:
             self.relay.notify(AUDIT_LOG, doc_id)
         return event

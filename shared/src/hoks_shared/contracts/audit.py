@@ -23,6 +23,11 @@ class AuditRecorded(IntegrationEvent):
     resource: Code
     resource_id: LocalId
     student_oid: Oid | None = None
+    # added in v1 (additive): a read of a list is one record naming every student and object shown
+    student_oids: list[Oid] = Field(default_factory=list, max_length=1000,
+                                    description="Every student whose data the request showed")
+    resource_ids: list[LocalId] = Field(default_factory=list, max_length=1000,
+                                        description="Every object the request showed (a list read)")
     endpoint: str = Field(max_length=200, pattern=r"^[A-Z]+ /[A-Za-z0-9/{}._-]*$")
     at: AwareDatetime
 

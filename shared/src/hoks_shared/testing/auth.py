@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from hoks_shared.auth.audit import Action, audit_event
+from hoks_shared.auth.audit import AuditRecorder
 from hoks_shared.auth.dev_issuer import DevIssuer
 from hoks_shared.auth.principal import Principal
 from hoks_shared.auth.roles import Role
@@ -38,15 +37,12 @@ def auth_headers(*roles: Role | str, **kwargs: Any) -> dict[str, str]:
 
 
 @dataclass
-class RecordingAudit:
+class RecordingAudit(AuditRecorder):
     """A fake audit trail that keeps what it was told (unit tests)."""
 
     records: list[AuditRecorded] = field(default_factory=list)
 
-    async def record(self, principal: Principal, *, action: Action, resource: str, resource_id: str,
-                     student_oid: str | None = None, endpoint: str) -> AuditRecorded:
-        event = audit_event(principal, action=action, resource=resource, resource_id=resource_id,
-                            student_oid=student_oid, endpoint=endpoint, at=datetime.now(UTC))
+    async def _store(self, event: AuditRecorded) -> AuditRecorded:
         self.records.append(event)
         return event
 

@@ -168,9 +168,9 @@ def build_http_router(deps: handlers.Deps) -> APIRouter:
         if open_only:
             chosen = [r for r in chosen if r.is_open]
         chosen = chosen[:limit]
-        for r in chosen:
-            await audit.record(principal, action="read", resource=RESOURCE, resource_id=r.referral_id,
-                               student_oid=r.student_oid, endpoint="GET /referrals")
+        await audit.record_list_read(principal, resource=RESOURCE, list_id=f"list-{view}",
+                                     shown=[(r.referral_id, r.student_oid) for r in chosen],
+                                     endpoint="GET /referrals")
         return [present(r) for r in chosen]
 
     @router.get("/{referral_id}", response_model=ReferralView, response_model_exclude_none=True)

@@ -32,10 +32,11 @@ def build_pages_router(deps: handlers.Deps) -> APIRouter:
 
         chosen = select(await load(deps.referrals, principal, view), principal, view)[:PAGE_SIZE]
         names = await deps.directory.display_names([r.student_oid for r in chosen])
+        await audit.record_list_read(principal, resource=RESOURCE, list_id=f"list-{view}",
+                                     shown=[(r.referral_id, r.student_oid) for r in chosen],
+                                     endpoint="GET /ui/referrals")
         rows = []
         for r in chosen:
-            await audit.record(principal, action="read", resource=RESOURCE, resource_id=r.referral_id,
-                               student_oid=r.student_oid, endpoint="GET /ui/referrals")
             shown = present(r)
             outcomes = sorted(outcomes_for(r.target))
             rows.append({"r": shown, "name": names.get(r.student_oid, r.student_oid),

@@ -61,10 +61,9 @@ async def group_students(deps: ReportDeps, principal: Principal, audit: AuditDep
         names = await deps.names.students(r["student_oid"] for r in rows)
         for row in rows:
             row["name"] = names.get(row["student_oid"])
-    for row in rows:
-        await audit.record(principal, action="read", resource="report-student-row",
-                           resource_id=f"{unit_id}:{teacher_oid}:{group_id}:{year}:r{round_}",
-                           student_oid=row["student_oid"], endpoint=endpoint)
+    list_id = f"{unit_id}:{teacher_oid}:{group_id}:{year}:r{round_}"
+    await audit.record_list_read(principal, resource="report-student-row", list_id=list_id, endpoint=endpoint,
+                                 shown=[(list_id, row["student_oid"]) for row in rows])
     return rows
 
 

@@ -40,10 +40,9 @@ def build_pages(deps: SchedulerDeps, settings: SchedulerSettings, feeds: FeedTok
             found = await deps.meetings.find(person_oid=principal.staff_oid, day_from=today,
                                              day_to=today + timedelta(days=366), planned_only=True)
             mine = [m for m in found if can_see(principal, m)]
-            for m in mine:
-                if m.kind == "student":
-                    await audit.record(principal, action="read", resource="meeting", resource_id=m.meeting_id,
-                                       student_oid=m.student_oid, endpoint="GET /ui/schedule")
+            await audit.record_list_read(
+                principal, resource="meeting", list_id="my-schedule", endpoint="GET /ui/schedule",
+                shown=[(m.meeting_id, m.student_oid) for m in mine if m.kind == "student" and m.student_oid])
         feed = await feeds.status(principal.staff_oid) if principal.staff_oid else None
         year = academic_year_of(today)
         first = int(year[:4])
