@@ -58,10 +58,14 @@ def build_http_router(deps: SchedulerDeps, settings: SchedulerSettings, staff: S
         return meeting
 
     async def audit_read(audit: AuditDep, principal: Principal, meetings: list[Meeting], endpoint: str) -> None:
-        for m in meetings:
-            if m.kind == "student":
-                await audit.record(principal, action="read", resource="meeting", resource_id=m.meeting_id,
-                                   student_oid=m.student_oid, endpoint=endpoint)
+        """Student-level meetings shown: one record per request (one meeting, or the whole list)."""
+        shown = [(m.meeting_id, m.student_oid) for m in meetings if m.kind == "student" and m.student_oid]
+        if len(meetings) == 1 and shown:
+            await audit.record(principal, action="read", resource="meeting", resource_id=shown[0][0],
+                               student_oid=shown[0][1], endpoint=endpoint)
+        else:
+            await audit.record_list_read(principal, resource="meeting", list_id="meeting-list", shown=shown,
+                                         endpoint=endpoint)
 
     @router.post("/plans", response_model=PlanReport, summary="Plan (or re-plan) a year's group rounds")
     async def plan(body: PlanRequest, principal: Principal = Depends(Allow(*PLANNERS))) -> PlanReport:
