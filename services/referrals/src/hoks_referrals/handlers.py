@@ -248,24 +248,41 @@ async def _save(deps: Deps, changed: Referral) -> Referral:
     return changed
 
 
+#: how often a staff action is re-applied when a background pass (SLA, a meeting event) changed
+#: the referral between its read and its write
+ATTEMPTS = 5
+
+
+async def _apply(deps: Deps, referral_id: str, transition: Callable[[Referral], Referral | None]) -> Referral:
+    """Load, change, save; if someone changed the referral meanwhile, load it again and let the
+    transition decide again on the fresh state (a click never fails because of an SLA pass)."""
+    for _attempt in range(ATTEMPTS):
+        referral = await _load(deps, referral_id)
+        changed = transition(referral)
+        if changed is None:
+            return referral
+        try:
+            return await _save(deps, changed)
+        except Conflict:
+            continue
+    raise Conflict(f"referral {referral_id} kept changing; try again")
+
+
 async def accept(referral_id: str, by_oid: str, deps: Deps) -> Referral:
-    referral = await _load(deps, referral_id)
-    return await _save(deps, referral.accept(by_oid, deps.clock.now()))
+    return await _apply(deps, referral_id, lambda r: r.accept(by_oid, deps.clock.now()))
 
 
 async def close(referral_id: str, outcome_code: str, by_oid: str, deps: Deps, *,
                 accept_first: bool = False) -> Referral:
     """Close with an outcome; ``accept_first`` accepts a ``made`` referral in the same action
     (two transitions, two events, one after the other)."""
-    referral = await _load(deps, referral_id)
-    if accept_first and not referral.accepted:
-        referral = await _save(deps, referral.accept(by_oid, deps.clock.now()))
-    return await _save(deps, referral.close(outcome_code, by_oid, deps.clock.now()))
+    if accept_first:
+        await _apply(deps, referral_id, lambda r: None if r.accepted else r.accept(by_oid, deps.clock.now()))
+    return await _apply(deps, referral_id, lambda r: r.close(outcome_code, by_oid, deps.clock.now()))
 
 
 async def cancel(referral_id: str, reason_code: str, by_oid: str, deps: Deps) -> Referral:
-    referral = await _load(deps, referral_id)
-    return await _save(deps, referral.cancel(reason_code, by_oid, deps.clock.now()))
+    return await _apply(deps, referral_id, lambda r: r.cancel(reason_code, by_oid, deps.clock.now()))
 
 
 async def meeting_scheduled(event: MeetingScheduled, deps: Deps) -> bool:
