@@ -179,6 +179,7 @@ async def test_a_counselor_resolves_a_conflict_with_one_click_through_the_api(ov
     assert missed.status_code == 200 and missed.json()["round"] == report["unplaced"][1]["round"]
     html = (await client.get(f"/ui/plan?year={YEAR}&unit=unit-tech&lang=en", headers=counselor)).text
     assert html.count('data-conflict="') == 3 and 'data-state="missed"' in html
+    assert 'data-complete="1"' in html  # TVO24B has all five; TVO24A one placed, one missed
     rounds = (await client.get("/rounds", headers=counselor)).json()["rounds_per_year"]
     assert rounds == {"at": 3, "eat": 3, "pt": 5, "*": 5}
 

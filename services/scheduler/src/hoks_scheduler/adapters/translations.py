@@ -71,7 +71,8 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.summary": "Kaikki kierrokset saa {all} ryhmää, vajaaksi jää {short}. Kiinniotto: {caught} "
         "ryhmän jäljellä olevat kierrokset levitettiin loppuvuodelle. Kierroksen ajan ulkopuolelle lähimpään "
         "mahtuvaan päivään siirrettiin {moved} palaveria.",
-        "overview.unplaced_count": "Ratkaistavana: {n}.",
+        "overview.unplaced_count": "Ratkaistavana: {n}.", "overview.latest": "Viimeisin suunnittelu",
+        "overview.complete": "kaikki kierrokset {n}/{of} ryhmällä",
         "overview.rounds_per_year": "Kierroksia lukuvuodessa", "overview.other_types": "muut",
         "overview.to_decide": "Ratkaistavat", "overview.nothing_to_decide": "Kaikki kierrokset on sijoitettu.",
         "overview.window": "kierroksen aika", "overview.grid": "Ryhmät ja kierrokset", "overview.group": "Ryhmä",
@@ -112,7 +113,8 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.summary": "Alla omgångar får {all} grupper, färre får {short}. Ikappkörning: för {caught} "
         "grupper fördelades de återstående omgångarna över resten av året. Utanför omgångens tid till närmaste "
         "dag med plats flyttades {moved} möten.",
-        "overview.unplaced_count": "Att avgöra: {n}.",
+        "overview.unplaced_count": "Att avgöra: {n}.", "overview.latest": "Senaste planering",
+        "overview.complete": "alla omgångar för {n}/{of} grupper",
         "overview.rounds_per_year": "Omgångar per läsår", "overview.other_types": "övriga",
         "overview.to_decide": "Att avgöra", "overview.nothing_to_decide": "Alla omgångar är placerade.",
         "overview.window": "omgångens tid", "overview.grid": "Grupper och omgångar", "overview.group": "Grupp",
@@ -153,7 +155,8 @@ OVERVIEW: dict[str, dict[str, str]] = {
         "overview.summary": "All their rounds: {all} groups; fewer: {short}. Catch-up: {caught} groups had "
         "their remaining rounds spread over the rest of the year. Moved outside their round's time to the "
         "nearest day with room: {moved} meetings.",
-        "overview.unplaced_count": "To decide: {n}.",
+        "overview.unplaced_count": "To decide: {n}.", "overview.latest": "Latest planning",
+        "overview.complete": "all rounds for {n}/{of} groups",
         "overview.rounds_per_year": "Rounds per academic year", "overview.other_types": "others",
         "overview.to_decide": "To decide", "overview.nothing_to_decide": "Every round is placed.",
         "overview.window": "round's time", "overview.grid": "Groups and rounds", "overview.group": "Group",

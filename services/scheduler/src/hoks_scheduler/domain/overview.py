@@ -43,6 +43,11 @@ class GroupRow:
     def planned(self) -> int:
         return sum(1 for c in self.cells if c.state in (PLANNED, HELD, PAST))
 
+    @property
+    def complete(self) -> bool:
+        """Every round the group needs this year is planned or held."""
+        return self.planned >= self.rounds_in_year
+
 
 @dataclass(frozen=True)
 class UnitGrid:
