@@ -13,7 +13,7 @@ from scheduler_fakes import COUNSELOR, CURATOR, SPECIAL, TEACHER, deps, group
 
 from hoks_scheduler.adapters.plan_api import build_plan_router
 from hoks_scheduler.adapters.plan_page import build_plan_page
-from hoks_scheduler.handlers import Conflict, accept_miss, place_by_hand, plan_year, reschedule
+from hoks_scheduler.handlers import Conflict, accept_miss, cancel, place_by_hand, plan_year, reschedule
 from hoks_shared.auth import Role
 from hoks_shared.contracts.meetings import MeetingScheduled
 from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -109,6 +109,14 @@ async def test_a_curator_invited_twice_at_the_same_time_is_tentative_in_one_with
     # moved back to a free hour, the invitation is confirmed again
     back = await reschedule(d, b.meeting_id, b.starts_at, "clash")
     assert not any(s.tentative for s in back.seats)
+    # again onto the same hour, and then the other meeting goes away: the invitation that was
+    # tentative because of it is confirmed and re-sent (the next sequence)
+    again = await reschedule(d, b.meeting_id, a.starts_at, "clash")
+    assert next(s for s in again.seats if s.person_oid == CURATOR).tentative
+    await cancel(d, a.meeting_id, "group-ended")
+    freed = d.meetings.docs[b.meeting_id]
+    assert not any(s.tentative for s in freed.seats) and freed.sequence == again.sequence + 1
+    assert d.meetings.events()[-1]["meeting_id"] == b.meeting_id
 
 
 @pytest.fixture

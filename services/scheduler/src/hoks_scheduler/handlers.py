@@ -398,7 +398,22 @@ async def reschedule(deps: SchedulerDeps, meeting_id: str, starts_at: datetime, 
                                   calendar.cap).get(meeting_id, changed)
     await deps.meetings.save_one(changed, current.sequence, _entry(deps, RESCHEDULED, changed, reason_code))
     deps.notify(meeting_id)
+    await _invitations_freed_by(deps, current)
     return changed
+
+
+async def _invitations_freed_by(deps: SchedulerDeps, gone: Meeting) -> None:
+    """A meeting moved or cancelled by hand: optional seats tentative because of it (that day)
+    are marked again and re-invited when they can now be confirmed."""
+    same_day = await deps.meetings.find(day_from=gone.day, day_to=gone.day, planned_only=True)
+    named = [m for m in same_day if any(s.conflict == f"meeting:{gone.meeting_id}" for s in m.seats)]
+    if not named:
+        return
+    calendar = deps.config.calendar_for(academic_year_of(gone.day))
+    fixed = [m for m in same_day if m not in named]
+    marked = mark_optional_seats(named, fixed, await deps.meetings.unavailable_days(), calendar.cap)
+    await _persist(deps, [Change(RESCHEDULED, moved(m, calendar, m.day, m.slot, marked[m.meeting_id].seats),
+                                 "participants-changed", m.sequence) for m in named if m.meeting_id in marked])
 
 
 async def cancel(deps: SchedulerDeps, meeting_id: str, reason_code: str) -> Meeting:
@@ -410,6 +425,7 @@ async def cancel(deps: SchedulerDeps, meeting_id: str, reason_code: str) -> Meet
     changed = replace(cancelled(current), by_hand=True)
     await deps.meetings.save_one(changed, current.sequence, _entry(deps, CANCELLED, changed, reason_code))
     deps.notify(meeting_id)
+    await _invitations_freed_by(deps, current)
     return changed
 
 
