@@ -64,7 +64,7 @@ async def one_size(client: AsyncMongoClient, n: int) -> dict[str, float]:
     try:
         repo = MongoReferralRepository(db)
         await repo.ensure_indexes()
-        docs = [{"_id": r.referral_id, **to_doc(r), "_outbox": [], "_outbox_pending": 0}
+        docs = [{"_id": r.referral_id, **to_doc(r), "_outbox": []}
                 for r in map(referral, range(n))]
         for start in range(0, n, 50):  # FerretDB: at most 50 statements per write command
             await db.referrals.insert_many(docs[start:start + 50])

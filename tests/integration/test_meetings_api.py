@@ -65,7 +65,7 @@ async def test_a_student_meeting_through_the_api_on_the_real_stack(stack, monkey
                     if json.loads(r.value).get("meeting_id") == meeting.meeting_id]
 
         records = held(await read_topic(stack, stack.naming.name(MEETING_OUTCOMES), lambda rs: len(held(rs)) >= 1))
-        await eventually(lambda: rt.db.meetings.find_one({"_id": meeting.meeting_id, "_outbox_pending": 0}),
+        await eventually(lambda: rt.db.meetings.find_one({"_id": meeting.meeting_id, "_outbox.0": {"$exists": False}}),
                          what="outbox drained")
         assert len(held(await read_topic(stack, stack.naming.name(MEETING_OUTCOMES), lambda rs: False,
                                          timeout_s=2))) == 1

@@ -85,7 +85,7 @@ async def test_referral_made_in_becomes_a_student_level_meeting_scheduled_out(st
             return [r for r in records if body_of(r).get("student_oid") == student]
 
         out = ours(await read_topic(stack, stack.naming.name(MEETING_SCHEDULE), lambda rs: len(ours(rs)) >= 1))
-        await eventually(lambda: rt.db.meetings.find_one({"_id": f"stu-ref-{marker}", "_outbox_pending": 0}),
+        await eventually(lambda: rt.db.meetings.find_one({"_id": f"stu-ref-{marker}", "_outbox.0": {"$exists": False}}),
                          what="the outbox drained")
         dead = await read_topic(stack, stack.naming.dlq(REFERRALS),
                                 lambda rs: any(body_of(r).get("student_oid") == student for r in rs),

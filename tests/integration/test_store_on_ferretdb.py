@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pymongo import AsyncMongoClient
 
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.store.idempotent import ApplyResult, apply_once, merge_updates
-from hoks_shared.store.outbox import OUTBOX, PENDING, OutboxRelay, ensure_outbox_index, outbox_update
+from hoks_shared.store.outbox import (
+    DRAINED, OUTBOX, STAGED, OutboxRelay, ensure_outbox_index, outbox_fields, outbox_update,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -54,18 +58,18 @@ async def test_outbox_entries_are_published_in_order_and_removed_only_after_publ
         published.append(entry["id"])
 
     metrics = ServiceMetrics("it")
-    relay = OutboxRelay([c], publish, metrics)
+    relay = OutboxRelay([c], publish, metrics, sweep_min_age_seconds=0)
     assert await relay.drain_once() == 1
     assert published == ["e0"]  # stopped at the failure: order is kept
     doc = await c.find_one({"_id": "a"})
-    assert [e["id"] for e in doc[OUTBOX]] == ["e1", "e2"] and doc[PENDING] == 2
+    assert [e["id"] for e in doc[OUTBOX]] == ["e1", "e2"]
     assert metrics.registry.get_sample_value("hoks_outbox_backlog", {"lane": "domain"}) == 2
 
     fail_on.clear()
     assert await relay.drain_once() == 2
     assert published == ["e0", "e1", "e2"]
     doc = await c.find_one({"_id": "a"})
-    assert doc[OUTBOX] == [] and doc[PENDING] == 0 and doc["state"] == 2
+    assert doc[OUTBOX] == [] and doc["state"] == 2
     assert await relay.drain_once() == 0
 
 
@@ -86,3 +90,71 @@ async def test_a_notified_document_is_drained_by_id_without_a_sweep(db):
     assert published == ["n1"]
     assert await relay.drain_once(sweep=True) == 1  # the sweep finds what nobody notified
     assert published == ["n1", "n2"]
+
+
+async def test_sends_are_acknowledged_together_and_a_refused_one_stays_with_those_after_it(db):
+    """The relay sends a pass's entries first and awaits the acknowledgements after: a refused
+    acknowledgement keeps that entry and the document's later ones; other documents drain."""
+    c = db.things
+    for doc_id, ids in (("a", ["a0", "a1", "a2"]), ("b", ["b0"])):
+        await c.insert_one({"_id": doc_id, **outbox_fields(
+            [{"id": i, "topic": "t", "key": "k", "headers": {}, "body": {}} for i in ids])})
+    sent: list[str] = []
+    loop = asyncio.get_running_loop()
+
+    async def send(entry):
+        sent.append(entry["id"])
+        ack = loop.create_future()
+        if entry["id"] == "a1":
+            ack.set_exception(ConnectionError("not acknowledged"))
+        else:
+            ack.set_result(None)
+        return ack
+
+    relay = OutboxRelay([c], send, ServiceMetrics("it"))
+    relay.notify("things", "a")
+    relay.notify("things", "b")
+    assert await relay.drain_once(sweep=False) == 2  # a0 and b0
+    assert sent == ["a0", "a1", "a2", "b0"]  # everything was sent before any wait
+    assert [e["id"] for e in (await c.find_one({"_id": "a"}))[OUTBOX]] == ["a1", "a2"]
+    assert (await c.find_one({"_id": "b"}))[OUTBOX] == []
+
+
+async def test_two_relays_draining_the_same_documents_publish_all_and_leave_none(db):
+    c = db.things
+    docs = 60
+    for d in range(docs):
+        await c.insert_one({"_id": d, **outbox_fields(
+            [{"id": f"e{d}-{i}", "topic": "t", "key": "k", "headers": {}, "body": {}} for i in range(3)])})
+    published: list[str] = []
+
+    async def send(entry):
+        await asyncio.sleep(0)
+        published.append(entry["id"])
+
+    relays = [OutboxRelay([c], send, ServiceMetrics("it")) for _ in range(2)]
+    for relay in relays:
+        for d in range(docs):
+            relay.notify("things", d)
+    await asyncio.gather(*(relay.drain_once(sweep=False) for relay in relays))
+    assert set(published) == {f"e{d}-{i}" for d in range(docs) for i in range(3)}  # at least once each
+    assert await c.count_documents(STAGED) == 0 and await c.count_documents(DRAINED) == docs
+
+
+async def test_the_sweep_leaves_fresh_entries_to_the_instance_that_staged_them(db):
+    c = db.things
+    now = datetime.now(UTC)
+    await c.insert_one({"_id": "old", **outbox_fields([{"id": "o", "topic": "t", "key": "k", "headers": {},
+                                                         "body": {}, "created_at": now - timedelta(minutes=1)}])})
+    await c.insert_one({"_id": "new", **outbox_fields([{"id": "n", "topic": "t", "key": "k", "headers": {},
+                                                         "body": {}, "created_at": now}])})
+    published: list[str] = []
+
+    async def send(entry):
+        published.append(entry["id"])
+
+    metrics = ServiceMetrics("it")
+    relay = OutboxRelay([c], send, metrics, sweep_min_age_seconds=10)
+    assert await relay.drain_once(sweep=True) == 1
+    assert published == ["o"]
+    assert metrics.registry.get_sample_value("hoks_outbox_backlog", {"lane": "domain"}) == 1

@@ -14,9 +14,10 @@ import pytest
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from hoks_shared.store.outbox import OUTBOX, PENDING
+from hoks_shared.store.outbox import OUTBOX
 
 WRITERS = 200
+COUNT = "count"  # a counter kept beside an array, like any bookkeeping field
 
 pytestmark = pytest.mark.integration
 
@@ -82,17 +83,17 @@ async def test_relay_pop_racing_a_state_change_keeps_both(dbs: Dbs) -> None:
     a new entry in the same document: the state, the new entry and the removal all stay."""
     docs = 100
     first = [{"id": f"e0-{d}", "topic": "t"} for d in range(docs)]
-    await dbs[0].doc.insert_many([{"_id": d, "state": "made", OUTBOX: [first[d]], PENDING: 1} for d in range(docs)])
+    await dbs[0].doc.insert_many([{"_id": d, "state": "made", OUTBOX: [first[d]], COUNT: 1} for d in range(docs)])
 
     async def relay(d: int) -> int:
         r = await spread(dbs, d).doc.update_one({"_id": d, f"{OUTBOX}.0.id": first[d]["id"]},
-                                                {"$pop": {OUTBOX: -1}, "$inc": {PENDING: -1}})
+                                                {"$pop": {OUTBOX: -1}, "$inc": {COUNT: -1}})
         return r.modified_count
 
     async def close(d: int) -> int:
         r = await spread(dbs, d + 1).doc.update_one(
             {"_id": d}, {"$set": {"state": "closed"}, "$push": {OUTBOX: {"id": f"e1-{d}", "topic": "t"}},
-                         "$inc": {PENDING: 1}})
+                         "$inc": {COUNT: 1}})
         return r.modified_count
 
     results = await asyncio.gather(*(f(d) for d in range(docs) for f in (relay, close)))
@@ -100,7 +101,7 @@ async def test_relay_pop_racing_a_state_change_keeps_both(dbs: Dbs) -> None:
     async for doc in dbs[0].doc.find({}):
         assert doc["state"] == "closed", doc
         assert [e["id"] for e in doc[OUTBOX]] == [f"e1-{doc['_id']}"], doc
-        assert doc[PENDING] == 1, doc
+        assert doc[COUNT] == 1, doc
 
 
 async def test_find_and_modify_hands_out_every_number_once(dbs: Dbs) -> None:
@@ -141,16 +142,16 @@ async def test_relay_pull_all_racing_new_entries_keeps_the_new_ones(dbs: Dbs) ->
     alone) while state changes stage more: only the published ones leave, the count stays true."""
     docs, staged = 50, 3
     first = {d: [{"id": f"e{d}-{i}", "topic": "t", "body": {"i": i}} for i in range(staged)] for d in range(docs)}
-    await dbs[0].doc.insert_many([{"_id": d, OUTBOX: first[d], PENDING: staged} for d in range(docs)])
+    await dbs[0].doc.insert_many([{"_id": d, OUTBOX: first[d], COUNT: staged} for d in range(docs)])
 
     async def relay(d: int) -> None:
-        await spread(dbs, d).doc.update_one({"_id": d}, {"$pullAll": {OUTBOX: first[d]}, "$inc": {PENDING: -staged}})
+        await spread(dbs, d).doc.update_one({"_id": d}, {"$pullAll": {OUTBOX: first[d]}, "$inc": {COUNT: -staged}})
 
     async def stage(d: int, k: int) -> None:
         await spread(dbs, d + k).doc.update_one(
-            {"_id": d}, {"$push": {OUTBOX: {"id": f"n{d}-{k}", "topic": "t"}}, "$inc": {PENDING: 1}})
+            {"_id": d}, {"$push": {OUTBOX: {"id": f"n{d}-{k}", "topic": "t"}}, "$inc": {COUNT: 1}})
 
     await asyncio.gather(*(relay(d) for d in range(docs)), *(stage(d, k) for d in range(docs) for k in range(2)))
     async for doc in dbs[0].doc.find({}):
         assert sorted(e["id"] for e in doc[OUTBOX]) == [f"n{doc['_id']}-0", f"n{doc['_id']}-1"], doc
-        assert doc[PENDING] == 2, doc
+        assert doc[COUNT] == 2, doc

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, OperationFailure
 
 from hoks_shared.devinfra.config import InfraConfig
-from hoks_shared.store.outbox import OUTBOX, PENDING
+from hoks_shared.store.outbox import DRAINED, OUTBOX, STAGED
 
 pytestmark = pytest.mark.integration
 
@@ -34,14 +35,19 @@ async def test_quirk_pull_with_a_condition_does_not_match(dbs: Dbs, ferretdb_onl
     assert len((await dbs[0].q.find_one({"_id": 1}))[OUTBOX]) == 2  # MongoDB removes "a"
 
 
-async def test_workaround_the_outbox_removes_a_published_entry_by_conditional_pop(dbs: Dbs) -> None:
-    await dbs[0].q.insert_one({"_id": 1, OUTBOX: [{"id": "a"}, {"id": "b"}], PENDING: 2})
-    stale = await dbs[0].q.update_one({"_id": 1, f"{OUTBOX}.0.id": "b"}, {"$pop": {OUTBOX: -1}, "$inc": {PENDING: -1}})
-    assert stale.modified_count == 0  # not first: nothing removed
-    done = await dbs[0].q.update_one({"_id": 1, f"{OUTBOX}.0.id": "a"}, {"$pop": {OUTBOX: -1}, "$inc": {PENDING: -1}})
-    assert done.modified_count == 1
-    doc = await dbs[0].q.find_one({"_id": 1})
-    assert doc[OUTBOX] == [{"id": "b"}] and doc[PENDING] == 1
+async def test_workaround_the_outbox_removes_published_entries_by_pull_all_of_the_exact_entries(dbs: Dbs) -> None:
+    """What the relay does instead of ``$pull`` with a condition: ``$pullAll`` of the entries as
+    read (dates included); a second removal of the same entries removes nothing."""
+    created = datetime(2026, 12, 1, 1, 2, 3, 456000, tzinfo=UTC)
+    staged = [{"id": i, "topic": "t", "created_at": created, "body": {"n": n}} for n, i in enumerate("abc")]
+    await dbs[0].q.insert_one({"_id": 1, OUTBOX: staged})
+    read = (await dbs[0].q.find_one({"_id": 1}))[OUTBOX]
+    for _ in range(2):
+        await dbs[0].q.update_one({"_id": 1}, {"$pullAll": {OUTBOX: read[:2]}})
+        assert [e["id"] for e in (await dbs[0].q.find_one({"_id": 1}))[OUTBOX]] == ["c"]
+    assert await dbs[0].q.count_documents(STAGED) == 1 and await dbs[0].q.count_documents(DRAINED) == 0
+    await dbs[0].q.update_one({"_id": 1}, {"$pullAll": {OUTBOX: read[2:]}})
+    assert await dbs[0].q.count_documents(STAGED) == 0 and await dbs[0].q.count_documents(DRAINED) == 1
 
 
 async def test_quirk_find_and_modify_takes_no_projection(dbs: Dbs, ferretdb_only: None) -> None:

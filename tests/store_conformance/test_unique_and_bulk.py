@@ -10,7 +10,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from hoks_shared.sisviews.projection import WRITE_CHUNK
+from hoks_shared.store.limits import WRITE_CHUNK
 
 pytestmark = pytest.mark.integration
 

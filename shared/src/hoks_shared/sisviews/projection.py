@@ -23,6 +23,7 @@ from hoks_shared.contracts.sis import (
     StudyRightStatus,
 )
 from hoks_shared.store.idempotent import ApplyResult
+from hoks_shared.store.limits import WRITE_CHUNK
 
 STUDENTS = "sis_students"
 GROUPS = "sis_groups"
@@ -92,11 +93,6 @@ class WriteRejected(Exception):
 class BatchOutcome:
     counts: Counter[tuple[str, str]]
     rejected: list[WriteRejected]
-
-
-#: FerretDB 1.24 holds a pooled SQLite connection per statement of a write command until the
-#: command ends; past ~100 statements the pool (100) is exhausted and the command deadlocks.
-WRITE_CHUNK = 50
 
 
 def nest(dotted: dict[str, Any]) -> dict[str, Any]:

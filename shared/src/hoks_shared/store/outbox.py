@@ -1,18 +1,21 @@
 """The transactional outbox without transactions: events live inside the changed document.
 
 A state change and the events it emits are written by one ``update_one``: the entries are
-pushed to the document's ``_outbox`` array and ``_outbox_pending`` counts them. A crash can not
-separate the two. The relay publishes the entries (acks=all) and removes them only after Kafka
+pushed to the document's ``_outbox`` array. A crash can not separate the two. The relay publishes the entries (acks=all) and removes them only after Kafka
 has them. A crash between publish and removal publishes an entry again with the same event id,
 which idempotent consumers drop.
 
 Throughput: a pass sends every staged entry of the documents it drains without waiting, awaits
-the acknowledgements together, and then removes each document's acknowledged entries with one
-write filtered by ``_id`` alone (FerretDB scans the collection for any other filter). That write
-is a ``$pullAll`` of the exact entries read, so a state change that stages a new entry at the
-same moment keeps it (per-document atomicity, which the embedded store gets from its
-atomic-write front); when another relay instance removed some of them first, the count is
-corrected from the document as it was before the write.
+the acknowledgements together, and then removes each document's acknowledged entries with a
+``$pullAll`` of the exact entries read, filtered by ``_id`` alone (FerretDB scans the collection
+for any other filter), so a state change that stages a new entry at the same moment keeps it
+(per-document atomicity, which the embedded store gets from its atomic-write front).
+
+The removals go in bulk writes of ``WRITE_CHUNK`` documents (one round trip for 50). A
+``$pullAll`` is idempotent: when two relay instances drain one document at once, the second
+removes nothing. (The document keeps no count of its entries: a count would need a read and a
+write that two instances could interleave.) The sweep leaves entries younger than
+``sweep_min_age_seconds`` to the instance that staged them.
 """
 
 from __future__ import annotations
@@ -21,20 +24,24 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from inspect import isawaitable
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from hoks_shared.metrics import ServiceMetrics
+from hoks_shared.store.limits import WRITE_CHUNK
 
 OUTBOX = "_outbox"
-PENDING = "_outbox_pending"
 
 #: documents read or written at once by one relay pass
 STORE_CONCURRENCY = 16
+#: documents holding entries (an index range on MongoDB: ``outbox_entries``)
+STAGED = {f"{OUTBOX}.id": {"$gt": ""}}
+#: documents holding none
+DRAINED = {f"{OUTBOX}.0": {"$exists": False}}
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +55,16 @@ def outbox_update(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
     items = list(entries)
     if not items:
         return {}
-    return {"$push": {OUTBOX: {"$each": items}}, "$inc": {PENDING: len(items)}}
+    return {"$push": {OUTBOX: {"$each": items}}}
 
 
 def outbox_fields(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The fields of a new document that stages ``entries`` (for an insert)."""
-    items = list(entries)
-    return {OUTBOX: items, PENDING: len(items)}
+    return {OUTBOX: list(entries)}
 
 
 async def ensure_outbox_index(collection: AsyncCollection[dict[str, Any]]) -> None:
-    await collection.create_index([(PENDING, 1)], name="outbox_pending")
+    await collection.create_index([(f"{OUTBOX}.id", 1)], name="outbox_entries")
 
 
 @dataclass
@@ -90,8 +96,8 @@ class OutboxRelay:
 
     Fast path: the code that staged entries calls ``notify(collection, doc_id)`` and the relay
     drains exactly those documents, read by ``_id``. Safety net: every ``sweep_seconds`` it looks
-    for any document with pending entries (after a crash, or entries another instance left),
-    which is a collection scan on FerretDB and cheap on MongoDB (indexed ``_outbox_pending``).
+    for any document with entries (after a crash, or entries another instance left), which is a
+    collection scan on FerretDB and an index range on MongoDB (``outbox_entries``).
     A service runs one relay for its domain events and one for its audit records (a lane of
     their own), so a burst of audit records never delays a domain event.
     """
@@ -106,6 +112,7 @@ class OutboxRelay:
         *,
         lane: str = "domain",
         batch_documents: int = 500,
+        sweep_min_age_seconds: float = 10.0,
     ) -> None:
         self.collections = list(collections)
         self.send = send
@@ -114,6 +121,7 @@ class OutboxRelay:
         self.sweep_seconds = sweep_seconds
         self.lane = lane
         self.batch_documents = batch_documents
+        self.sweep_min_age_seconds = sweep_min_age_seconds
         self._by_name = {c.name: c for c in collections}
         self._notified: dict[tuple[str, Any], None] = {}  # insertion-ordered set
         self._wake = asyncio.Event()
@@ -144,18 +152,20 @@ class OutboxRelay:
         entries = (doc or {}).get(OUTBOX) or []
         return _Drain(collection, doc_id, entries) if entries else None
 
-    async def _remove(self, drain: _Drain) -> None:
-        """One write per document: the acknowledged entries leave, anything staged since stays."""
-        done = drain.entries[:drain.published]
-        async with self._gate:
-            # (no projection: FerretDB 1.24's findAndModify does not implement one)
-            before = await drain.collection.find_one_and_update(
-                {"_id": drain.doc_id}, {"$pullAll": {OUTBOX: done}, "$inc": {PENDING: -len(done)}},
-                return_document=ReturnDocument.BEFORE)
-            held = {e.get("id") for e in (before or {}).get(OUTBOX) or []}
-            gone = sum(1 for e in done if e["id"] not in held)
-            if gone:  # another relay removed those first and counted them already
-                await drain.collection.update_one({"_id": drain.doc_id}, {"$inc": {PENDING: gone}})
+    async def _remove(self, drains: list[_Drain]) -> None:
+        """The acknowledged entries leave; anything staged since stays."""
+        by_collection: dict[str, list[_Drain]] = {}
+        for d in drains:
+            by_collection.setdefault(d.collection.name, []).append(d)
+
+        async def chunk(part: list[_Drain]) -> None:
+            async with self._gate:
+                await part[0].collection.bulk_write(
+                    [UpdateOne({"_id": d.doc_id}, {"$pullAll": {OUTBOX: d.entries[:d.published]}}) for d in part],
+                    ordered=False)
+
+        await asyncio.gather(*(chunk(part[start:start + WRITE_CHUNK])
+                               for part in by_collection.values() for start in range(0, len(part), WRITE_CHUNK)))
 
     async def _publish(self, drains: list[_Drain], state: _PassState) -> int:
         for drain in drains:  # send everything first, in each document's order ...
@@ -178,7 +188,7 @@ class OutboxRelay:
             for entry in drain.entries[:drain.published]:
                 self.metrics.outbox_published.labels(topic=entry["topic"]).inc()
             state.left(drain.entries[drain.published:])
-        await asyncio.gather(*(self._remove(d) for d in drains if d.published))
+        await self._remove([d for d in drains if d.published])
         return sum(d.published for d in drains)
 
     async def drain_once(self, *, sweep: bool = True) -> int:
@@ -197,9 +207,15 @@ class OutboxRelay:
                 raise
             published += await self._publish([d for d in read if d is not None], state)
         if sweep:
+            settled = datetime.now(UTC) - timedelta(seconds=self.sweep_min_age_seconds)
             for collection in self.collections:
-                drains = [_Drain(collection, doc["_id"], doc.get(OUTBOX) or [])
-                          async for doc in collection.find({PENDING: {"$gt": 0}}, {OUTBOX: 1})]
+                drains = []
+                async for doc in collection.find(STAGED, {OUTBOX: 1}):
+                    entries = doc.get(OUTBOX) or []
+                    if _staged_before(entries, settled):
+                        drains.append(_Drain(collection, doc["_id"], entries))
+                    else:
+                        state.left(entries)  # fresh: the instance that staged them is on it
                 for start in range(0, len(drains), self.batch_documents):
                     published += await self._publish(drains[start:start + self.batch_documents], state)
             self._backlog.set(state.backlog)
@@ -237,3 +253,12 @@ class OutboxRelay:
         if self._task is not None:
             await self._task
             self._task = None
+
+
+def _staged_before(entries: list[dict[str, Any]], moment: datetime) -> bool:
+    created = entries[0].get("created_at") if entries else None
+    if not isinstance(created, datetime):
+        return True  # no time to go by: take it
+    if created.tzinfo is None:  # a client without tz_aware reads naive UTC
+        created = created.replace(tzinfo=UTC)
+    return created <= moment

@@ -22,7 +22,7 @@ from hoks_meetings.domain.checklist import AgreedAction, MeetingWork, RowDraft, 
 from hoks_meetings.domain.meeting_record import MeetingRecord, Participant
 from hoks_shared.sisviews.projection import field_key
 from hoks_shared.store.idempotent import ApplyResult, apply_once
-from hoks_shared.store.outbox import OUTBOX, PENDING
+from hoks_shared.store.outbox import OUTBOX, outbox_update
 
 MEETINGS = "meetings"
 #: Meetings listed per participant (``person:<oid>``) and per unit (``unit:<id>``).
@@ -158,7 +158,7 @@ class MongoMeetingRepository:
         result = await self.collection.update_one(
             {"_id": meeting_id, "status": "planned"},
             {"$set": {"status": "held", "completed_by": completed_by, "completed_at": completed_at},
-             "$push": {OUTBOX: {"$each": entries}}, "$inc": {PENDING: len(entries)}},
+             **outbox_update(entries)},
         )
         return result.modified_count == 1
 

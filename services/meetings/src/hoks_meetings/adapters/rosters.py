@@ -20,7 +20,8 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_shared.contracts.sis import StudentUpserted
-from hoks_shared.sisviews.projection import WRITE_CHUNK, BatchOutcome, SisViews, VersionCache, field_key
+from hoks_shared.sisviews.projection import BatchOutcome, SisViews, VersionCache, field_key
+from hoks_shared.store.limits import WRITE_CHUNK
 
 ROSTERS = "group_rosters"
 

@@ -20,7 +20,7 @@ from pymongo.errors import DuplicateKeyError
 
 from hoks_referrals.adapters.open_index import OpenReferralIndex
 from hoks_referrals.domain.referral import OPEN_STATUSES, Referral
-from hoks_shared.store.outbox import OUTBOX, PENDING, outbox_update
+from hoks_shared.store.outbox import OUTBOX, outbox_fields, outbox_update
 
 REFERRALS = "referrals"
 _DATE_FIELDS = ("acknowledge_by", "overdue_since")
@@ -67,7 +67,7 @@ class MongoReferralRepository:
         await self.collection.create_index([("status", 1)])
 
     async def create(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
-        doc = {"_id": referral.referral_id, **to_doc(referral), OUTBOX: events, PENDING: len(events)}
+        doc = {"_id": referral.referral_id, **to_doc(referral), **outbox_fields(events)}
         try:
             await self.collection.insert_one(doc)
         except DuplicateKeyError:

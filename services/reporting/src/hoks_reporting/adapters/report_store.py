@@ -23,7 +23,7 @@ from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_reporting.projector import AGGREGATES, ENTITIES
-from hoks_shared.sisviews.projection import WRITE_CHUNK
+from hoks_shared.store.limits import WRITE_CHUNK
 
 COLLECTIONS = (ENTITIES, AGGREGATES)
 PACKED = ("members", "totals", "state", "contrib")

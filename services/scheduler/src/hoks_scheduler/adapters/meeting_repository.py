@@ -14,7 +14,7 @@ from pymongo.errors import BulkWriteError
 from hoks_scheduler.domain.meeting import Meeting
 from hoks_scheduler.domain.rounds import Seat
 from hoks_shared.store.idempotent import merge_updates
-from hoks_shared.store.outbox import OUTBOX, PENDING, outbox_update
+from hoks_shared.store.outbox import OUTBOX, outbox_fields, outbox_update
 
 MEETINGS = "meetings"
 PLAN_REPORTS = "plan_reports"
@@ -107,7 +107,7 @@ class MongoMeetingRepository:
             query["day"] = days
         if planned_only:
             query["status"] = "planned"
-        docs = [d async for d in self.collection.find(query, {OUTBOX: 0, PENDING: 0})]
+        docs = [d async for d in self.collection.find(query, {OUTBOX: 0})]
         return sorted((from_doc(d) for d in docs), key=lambda m: (m.starts_at, m.meeting_id))
 
     async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]:
@@ -120,7 +120,7 @@ class MongoMeetingRepository:
             ids: list[str] = []
             for meeting, previous, entry in items[start:start + CHUNK]:
                 if previous is None:
-                    ops.append(InsertOne({"_id": meeting.meeting_id, **to_doc(meeting), OUTBOX: [entry], PENDING: 1}))
+                    ops.append(InsertOne({"_id": meeting.meeting_id, **to_doc(meeting), **outbox_fields([entry])}))
                 else:
                     ops.append(UpdateOne({"_id": meeting.meeting_id, "sequence": previous},
                                          merge_updates({"$set": to_doc(meeting)}, outbox_update([entry]))))
