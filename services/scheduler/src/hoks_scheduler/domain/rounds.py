@@ -150,9 +150,10 @@ def catch_up_windows(active: list[date], nominal: list[tuple[date, ...]], start:
 def needs_catch_up(windows: list[tuple[date, ...]], from_day: date, held: Mapping[int, date],
                    min_open_days: int, free: frozenset[date] | set[date]) -> bool:
     """A round not held before ``from_day`` has fewer than ``min_open_days`` of its window left
-    on which the group's required people are there (its time passed, or a long absence)."""
+    on which the group's required people are there (its time passed, or a long absence). A round
+    already held, or planned on a day of its window, needs nothing."""
     for r, window in enumerate(windows, start=1):
-        if r in held and held[r] < from_day:
+        if r in held and (held[r] < from_day or held[r] in window):
             continue
         if not window or len([d for d in window if d >= from_day and d in free]) < min(min_open_days, len(window)):
             return True
@@ -207,12 +208,15 @@ def round_demands(groups: list[Group], calendar: AcademicCalendar, rules: RoundR
         nominal = split_evenly(active, rounds)
         for index, window in enumerate(windows, start=1):
             moved_window = catch_up is not None and window != nominal[index - 1]
-            reference = window[len(window) // 2] if window else nominal[index - 1][len(nominal[index - 1]) // 2]
+            planned_middle = nominal[index - 1][len(nominal[index - 1]) // 2]
+            reference = window[len(window) // 2] if window else planned_middle
             demands.append(RoundDemand(
                 meeting_id=group_meeting_id(group.group_id, calendar.academic_year, index),
                 group_id=group.group_id, unit_id=group.unit_id, academic_year=calendar.academic_year,
                 round=index, rounds_in_year=rounds, window=window, reference_day=reference,
-                theme=rules.theme(group, index, reference), seats=tuple(seats),
+                # the round's theme follows its place in the group's year, not where a catch-up
+                # moved it: re-planning later in the year never changes the theme of a kept meeting
+                theme=rules.theme(group, index, planned_middle), seats=tuple(seats),
                 responsible_teacher_oid=group.responsible_teacher_oids[0] if group.responsible_teacher_oids else None,
                 missing_roles=tuple(missing), catch_up_from=catch_up if moved_window else None,
                 reach=widened(active, position, window, rules.widen_days),
