@@ -96,7 +96,7 @@ async def test_overdue_is_flagged_once_with_one_event_and_counted_per_target():
 async def test_the_student_meeting_planned_for_a_referral_moves_it_on_once():
     d = deps()
     referral = await handlers.make_referral(
-        handlers.NewReferral(samples.STUDENT, "student-meeting", "hoks-update-needed", "student"), TEACHER, d)
+        handlers.NewReferral(samples.STUDENT, "student-meeting", "student-request", "student"), TEACHER, d)
     assert referral.assignee_oid == TEACHER and referral.origin == "student"
     scheduled = samples.meeting_scheduled(
         meeting_id="mtg-s-1", kind="student", group_id=None, student_oid=samples.STUDENT, round=None,
@@ -143,5 +143,5 @@ async def test_routing_balances_open_referrals_between_the_units_role_holders():
     second = "1.2.246.562.24.20000000005"
     d.directory.staff.append(Candidate(second, frozenset({"special-needs-teacher"}), frozenset({"unit-tech"})))
     made = [await handlers.make_referral(handlers.NewReferral(samples.STUDENT, "special-needs-teacher", code, "staff"),
-                                         COUNSELOR, d) for code in ("study-skills", "absences", "motivation")]
+                                         COUNSELOR, d) for code in ("study-skills", "absences", "commitment")]
     assert [r.assignee_oid for r in made] == [SNT, second, SNT]

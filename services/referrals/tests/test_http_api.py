@@ -111,11 +111,11 @@ async def test_only_those_concerned_see_a_referral_and_others_get_404(world):
 
 async def test_welfare_referrals_show_only_fact_target_and_dates(world):
     _, _, client = world
-    made = await make(client, target="curator", reason_code="family-matters")
+    made = await make(client, target="curator", reason_code="study-skills")
     body = made.json()
     assert "reason_code" not in body and "assignee_oid" not in body and body["welfare"] is True
     listed = (await client.get("/referrals", headers=auth_headers(Role.INTEGRATION_CLIENT, scopes=["referrals:read"]))).json()
-    assert "family-matters" not in str(listed) and "welfare" in str(listed)
+    assert "study-skills" not in str(listed) and "welfare" in str(listed)
 
 
 async def test_inbox_lists_overdue_first_and_made_by_me_shows_outcomes(world):

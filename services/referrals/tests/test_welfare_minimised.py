@@ -11,7 +11,7 @@ from hoks_referrals import handlers
 from hoks_referrals.adapters.http_api import NewReferralBody, present
 from hoks_referrals.adapters.repository import to_doc
 from hoks_referrals.fakes import CURATOR, deps
-from hoks_referrals.domain.referral import Referral
+from hoks_referrals.domain.referral import InvalidCode, Referral
 from hoks_shared.testing import samples
 
 WELFARE = ["curator", "psychologist", "welfare-group"]
@@ -29,16 +29,25 @@ def test_a_referral_has_no_free_text_field_at_all():
 async def test_welfare_reason_and_outcome_never_reach_the_store_events_or_api(target):
     d = deps()
     made = await handlers.make_referral(
-        handlers.NewReferral(samples.STUDENT, target, "mental-health", "staff"), samples.COUNSELOR, d)
+        handlers.NewReferral(samples.STUDENT, target, "learning-support-need", "staff"), samples.COUNSELOR, d)
     await handlers.close(made.referral_id, "support-arranged", CURATOR, d, accept_first=True)
     stored = d.referrals.stored[made.referral_id]
     doc = to_doc(stored)
     assert doc["reason_code"] == "welfare" and doc["outcome_code"] == "handed-over"
     everything = repr(doc) + repr(d.referrals.events())
-    assert "mental-health" not in everything and "support-arranged" not in everything
+    assert "learning-support-need" not in everything and "support-arranged" not in everything
     shown = present(stored).model_dump(exclude_none=True)
     assert set(shown) == {"referral_id", "student_oid", "unit_id", "target", "status", "welfare", "made_at",
                           "acknowledge_by", "overdue", "closed_at"}
+
+
+@pytest.mark.parametrize("target", WELFARE)
+async def test_a_welfare_detail_as_reason_is_refused_not_stored(target):
+    d = deps()
+    with pytest.raises(InvalidCode, match="unknown reason code"):
+        await handlers.make_referral(handlers.NewReferral(samples.STUDENT, target, "mental-health", "staff"),
+                                     samples.COUNSELOR, d)
+    assert d.referrals.stored == {} and d.referrals.events() == []
 
 
 def test_a_welfare_referral_built_directly_is_minimised_too():

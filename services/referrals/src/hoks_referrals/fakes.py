@@ -72,6 +72,7 @@ class FakeDirectory:
     staff: list[Candidate] = field(default_factory=list)
     students: dict[str, StudentFacts] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
 
     async def candidates(self, unit_id: str) -> list[Candidate]:
         return [c for c in self.staff if unit_id in c.unit_ids]
@@ -79,8 +80,11 @@ class FakeDirectory:
     async def student(self, student_oid: str) -> StudentFacts:
         return self.students.get(student_oid, StudentFacts())
 
-    async def display_names(self, student_oids: list[str]) -> dict[str, str]:
-        return {oid: self.names[oid] for oid in student_oids if oid in self.names}
+    async def display_names(self, oids: list[str]) -> dict[str, str]:
+        return {oid: self.names[oid] for oid in oids if oid in self.names}
+
+    async def student_groups(self, student_oids: list[str]) -> dict[str, str]:
+        return {oid: self.groups[oid] for oid in student_oids if oid in self.groups}
 
 
 def entry(event, event_id):  # noqa: ANN001, ANN201

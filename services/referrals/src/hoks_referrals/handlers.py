@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from hoks_referrals.domain.referral import (
     Referral,
     add_school_days,
-    minimised_reason,
+    check_reason,
     referrals_from_checklist,
 )
 from hoks_referrals.domain.routing import Candidate, RoutingTable, route
@@ -64,7 +64,9 @@ class StaffDirectory(Protocol):
 
     async def student(self, student_oid: str) -> StudentFacts: ...
 
-    async def display_names(self, student_oids: list[str]) -> dict[str, str]: ...
+    async def display_names(self, oids: list[str]) -> dict[str, str]: ...
+
+    async def student_groups(self, student_oids: list[str]) -> dict[str, str]: ...
 
 
 class Notifier(Protocol):
@@ -216,7 +218,7 @@ async def make_referral(request: NewReferral, made_by_oid: str, deps: Deps,
         student_oid=request.student_oid,
         unit_id=unit_id,
         target=request.target,
-        reason_code=minimised_reason(request.target, request.reason_code),
+        reason_code=check_reason(request.target, request.reason_code),
         made_by_oid=made_by_oid,
         made_at=now,
         origin=request.origin,

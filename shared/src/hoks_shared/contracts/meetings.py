@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from hoks_shared.contracts.event_base import IntegrationEvent
+from hoks_shared.contracts.codes import ReasonCode
 from hoks_shared.contracts.identifiers import AcademicYear, Code, LocalId, Oid
 from hoks_shared.contracts.vocabulary import (
     ChecklistOutcome,
@@ -117,7 +118,7 @@ class ReferralRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=True)
 
     target: ReferralTarget
-    reason_code: Code
+    reason_code: ReasonCode
 
 
 class ChecklistRow(BaseModel):

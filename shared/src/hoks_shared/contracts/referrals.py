@@ -7,13 +7,14 @@ target exist anywhere in the system.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from hoks_shared.contracts.event_base import IntegrationEvent
-from hoks_shared.contracts.identifiers import Code, LocalId, Oid
-from hoks_shared.contracts.vocabulary import ReferralTarget
+from hoks_shared.contracts.codes import ClosingCode, ReasonCode
+from hoks_shared.contracts.identifiers import LocalId, Oid
+from hoks_shared.contracts.vocabulary import CancellationReason, ReferralOutcome, ReferralTarget
 
 
 class _ReferralEvent(IntegrationEvent):
@@ -35,7 +36,7 @@ class ReferralMade(_ReferralEvent):
 
     unit_id: LocalId
     target: ReferralTarget
-    reason_code: Code
+    reason_code: ReasonCode
     made_by_oid: Oid
     made_at: AwareDatetime
     origin: Literal["group-meeting", "student-meeting", "staff", "student", "valpas"] = "group-meeting"
@@ -63,12 +64,19 @@ class ReferralClosed(_ReferralEvent):
     event_type: Literal["referral-closed"] = "referral-closed"
 
     status: Literal["closed", "cancelled"]
-    outcome_code: Code
+    outcome_code: ClosingCode
     closed_by_oid: Oid
     closed_at: AwareDatetime
     referred_by_oid: Oid | None = Field(default=None, description="Told the outcome (close the loop)")
     target: ReferralTarget | None = Field(default=None, description="The referral's target")
     unit_id: LocalId | None = None
+
+    @model_validator(mode="after")
+    def _code_fits_status(self) -> Self:
+        listed = ReferralOutcome if self.status == "closed" else CancellationReason
+        if self.outcome_code not in {c.value for c in listed}:
+            raise ValueError(f"a {self.status} referral's code comes from {listed.__name__}")
+        return self
 
 
 class ReferralOverdue(_ReferralEvent):

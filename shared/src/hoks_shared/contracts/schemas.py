@@ -11,7 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hoks_shared.contracts.codes import CODE_LIST_VERSION, code_list_schema
 from hoks_shared.contracts.event_base import IntegrationEvent
+from hoks_shared.contracts.vocabulary import CODE_LISTS
 from hoks_shared.topics import ALL_EVENTS, topic_of
 
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas"
@@ -32,8 +34,19 @@ def schema_of(event: type[IntegrationEvent]) -> dict[str, Any]:
     return schema
 
 
+def code_list_file_name(name: str) -> str:
+    return f"codes/{name}.v{CODE_LIST_VERSION}.json"
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
-    return {schema_file_name(e): schema_of(e) for e in ALL_EVENTS}
+    """Every published schema by its path under ``SCHEMA_DIR``: the events and the closed code lists."""
+    events = {schema_file_name(e): schema_of(e) for e in ALL_EVENTS}
+    return events | {code_list_file_name(n): code_list_schema(n) for n in CODE_LISTS}
+
+
+def removed_codes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Values of a code list's ``old`` schema missing from ``new`` (a list only grows within a version)."""
+    return [c for c in old.get("enum", []) if c not in new.get("enum", [])]
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -45,6 +58,7 @@ def export(directory: Path = SCHEMA_DIR) -> list[Path]:
     written = []
     for name, schema in all_schemas().items():
         path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(schema))
         written.append(path)
     return written

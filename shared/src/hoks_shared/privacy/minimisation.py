@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from hoks_shared.contracts.vocabulary import CODE_LISTS
+
 #: Field names that mean personal or free-text data.
 FORBIDDEN_FIELDS = frozenset({
     "name", "first_name", "last_name", "full_name", "display_name", "given_name", "family_name",
@@ -23,6 +25,13 @@ FORBIDDEN_FIELDS = frozenset({
 NAME_CARRYING_FEEDS = frozenset({"sis-student", "sis-staff"})
 #: Finnish personal identity code: DDMMYY, century sign, individual number, check character.
 HETU = re.compile(r"(?<![0-9A-Za-z])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![0-9A-Za-z])")
+#: Fields of domain events whose values come from a closed code list (path in the payload; ``*``
+#: = every element of a list): a value outside the list may be free text, so the scan fails on it.
+CLOSED_CODE_FIELDS: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
+    "referral-made": {("reason_code",): ("referral-reason",)},
+    "referral-closed": {("outcome_code",): ("referral-outcome", "referral-cancellation-reason")},
+    "checklist-completed": {("rows", "*", "referral", "reason_code"): ("referral-reason",)},
+}
 #: String schemas longer than this without a pattern/enum/format count as free text.
 FREE_TEXT_LENGTH = 64
 
@@ -79,6 +88,28 @@ def payload_violations(event_type: str, payload: Any, names: Iterable[str] = ())
         for key in _keys(payload):
             if key.lower() in FORBIDDEN_FIELDS:
                 problems.append(f"{event_type}: field {key!r} in the payload")
+    return problems + code_violations(event_type, payload)
+
+
+def _at(node: Any, path: tuple[str, ...]) -> Iterable[Any]:
+    if not path:
+        yield node
+    elif path[0] == "*" and isinstance(node, list):
+        for item in node:
+            yield from _at(item, path[1:])
+    elif isinstance(node, dict) and node.get(path[0]) is not None:
+        yield from _at(node[path[0]], path[1:])
+
+
+def code_violations(event_type: str, payload: Any) -> list[str]:
+    """Values of closed-code fields that are not in their lists (``CLOSED_CODE_FIELDS``)."""
+    problems = []
+    for path, lists in CLOSED_CODE_FIELDS.get(event_type, {}).items():
+        allowed = {c.value for name in lists for c in CODE_LISTS[name]}
+        for value in _at(payload, path):
+            if value not in allowed:
+                problems.append(f"{event_type}: {'.'.join(path)} = {value!r} is outside the code list "
+                                f"{' / '.join(lists)} (free text?)")
     return problems
 
 

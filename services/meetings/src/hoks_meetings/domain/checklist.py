@@ -29,7 +29,7 @@ from hoks_meetings.domain.vocabulary import (
     item_code,
     stored_reason,
 )
-from hoks_shared.contracts.vocabulary import ChecklistOutcome
+from hoks_shared.contracts.vocabulary import ChecklistOutcome, reasons_for
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in ChecklistOutcome)
 EDITOR_ROLES = frozenset({"counselor", "responsible-teacher"})
@@ -130,6 +130,9 @@ def check_row(meeting: MeetingRecord, roster: set[str], row: RowDraft) -> RowDra
         if row.referral_reason == WELFARE_REASON and not is_welfare(row.referral_target):
             raise RuleViolation("the reason 'welfare' is for welfare targets only (curator, psychologist, "
                                 "multi-professional group); a pedagogical referral needs a pedagogical reason")
+        if stored_reason(row.referral_target, row.referral_reason) not in reasons_for(row.referral_target):
+            raise RuleViolation(f"the reason {row.referral_reason!r} does not fit the target {row.referral_target}; "
+                                f"one of {', '.join(sorted(reasons_for(row.referral_target)))}")
         row = RowDraft(**{**row.__dict__, "referral_reason": stored_reason(row.referral_target, row.referral_reason)})
     elif row.referral_target is not None or row.referral_reason is not None:
         raise RuleViolation("a referral target and reason are given only when the outcome is 'referral'")

@@ -7,23 +7,12 @@ only the fact and the target (its reason becomes ``welfare``).
 
 from __future__ import annotations
 
-from hoks_shared.contracts.vocabulary import WELFARE_TARGETS, ReferralTarget
+from hoks_shared.contracts.vocabulary import WELFARE_TARGETS, ReferralReason, ReferralTarget
 
-#: Why a student is referred (palveluohjaus). Pedagogical reasons only.
-REFERRAL_REASONS: tuple[str, ...] = (
-    "study-progress-behind",
-    "absences",
-    "hoks-outdated",
-    "study-skills",
-    "learning-support-need",
-    "commitment",
-    "career-planning",
-    "study-right-interrupted",
-    "compulsory-education",
-    "language-support",
-    "workplace-learning",
-    "welfare",
-)
+#: Why a student is referred (palveluohjaus): the contracts' closed list, less the reasons that only
+#: a Valpas task or a student's own request carries. Pedagogical reasons only, plus ``welfare``.
+REFERRAL_REASONS: tuple[str, ...] = tuple(
+    r.value for r in ReferralReason if r not in (ReferralReason.STUDY_RIGHT_RESIGNED, ReferralReason.STUDENT_REQUEST))
 
 WELFARE_REASON = "welfare"
 

@@ -17,8 +17,8 @@ from hoks_referrals import handlers
 from hoks_referrals.domain.access import READ_SCOPE, can_act, can_cancel, can_make, can_see
 from hoks_referrals.domain.referral import InvalidCode, InvalidTransition, Referral
 from hoks_shared.auth import Allow, AuditDep, Principal, Role
-from hoks_shared.contracts.identifiers import Code, LocalId, Oid
-from hoks_shared.contracts.vocabulary import ReferralTarget
+from hoks_shared.contracts.identifiers import LocalId, Oid
+from hoks_shared.contracts.vocabulary import CancellationReason, ReferralOutcome, ReferralReason, ReferralTarget
 
 STAFF_ROLES = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR,
                Role.PSYCHOLOGIST, Role.CAREER_SERVICES, Role.EDUCATION_MANAGER, Role.DIRECTOR)
@@ -74,7 +74,7 @@ class NewReferralBody(BaseModel):
 
     student_oid: Oid
     target: ReferralTarget
-    reason_code: Code
+    reason_code: ReferralReason = Field(description="From the closed list; must fit the target (422 otherwise)")
     origin: Literal["staff", "student"] = Field(
         default="staff", description="student = the student's own initiative, entered by staff")
     unit_id: LocalId | None = Field(default=None, description="Default: the student's unit in the SIS")
@@ -83,14 +83,14 @@ class NewReferralBody(BaseModel):
 class CloseBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome_code: Code
+    outcome_code: ReferralOutcome
     accept_first: bool = Field(default=False, description="Accept and close in one action")
 
 
 class CancelBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason_code: Code
+    reason_code: CancellationReason
 
 
 def inbox_order(referrals: list[Referral]) -> list[Referral]:
@@ -200,8 +200,11 @@ def build_http_router(deps: handlers.Deps) -> APIRouter:
                                 detail="you may refer students of your own units (teachers: your own students)")
         assert principal.staff_oid is not None
         request = handlers.NewReferral(student_oid=body.student_oid, target=body.target,
-                                       reason_code=body.reason_code, origin=body.origin, unit_id=unit_id)
-        referral = await handlers.make_referral(request, principal.staff_oid, deps, student)
+                                       reason_code=body.reason_code.value, origin=body.origin, unit_id=unit_id)
+        try:
+            referral = await handlers.make_referral(request, principal.staff_oid, deps, student)
+        except InvalidCode as exc:
+            raise HTTPException(422, detail=str(exc)) from None
         await audit.record(principal, action="create", resource=RESOURCE, resource_id=referral.referral_id,
                            student_oid=referral.student_oid, endpoint="POST /referrals")
         return present(referral)
@@ -217,14 +220,14 @@ def build_http_router(deps: handlers.Deps) -> APIRouter:
     async def close(referral_id: LocalId, body: CloseBody, audit: AuditDep,
                     principal: Principal = Depends(Allow(*ACTORS))) -> ReferralView:
         return await change(
-            lambda: handlers.close(referral_id, body.outcome_code, principal.staff_oid, deps,
+            lambda: handlers.close(referral_id, body.outcome_code.value, principal.staff_oid, deps,
                                    accept_first=body.accept_first),
             referral_id, principal, audit, "POST /referrals/{referral_id}/close")
 
     @router.post("/{referral_id}/cancel", response_model=ReferralView, response_model_exclude_none=True)
     async def cancel(referral_id: LocalId, body: CancelBody, audit: AuditDep,
                      principal: Principal = Depends(Allow(*ACTORS))) -> ReferralView:
-        return await change(lambda: handlers.cancel(referral_id, body.reason_code, principal.staff_oid, deps),
+        return await change(lambda: handlers.cancel(referral_id, body.reason_code.value, principal.staff_oid, deps),
                             referral_id, principal, audit, "POST /referrals/{referral_id}/cancel",
                             allowed=can_cancel)
 

@@ -35,11 +35,22 @@ class SisStaffDirectory:
             compulsory_education_ends=date.fromisoformat(ends) if isinstance(ends, str) else None,
         )
 
-    async def display_names(self, student_oids: list[str]) -> dict[str, str]:
-        """Students' display names for the pages (names never leave the pages)."""
+    async def display_names(self, oids: list[str]) -> dict[str, str]:
+        """Display names of students, or of staff (who referred), for the pages (names never
+        leave the pages)."""
         names = {}
-        for oid in dict.fromkeys(student_oids):
-            doc = await self.db[STUDENTS].find_one({"_id": oid}, {"display_name": 1})
+        for oid in dict.fromkeys(oids):
+            doc = await self.db[STUDENTS].find_one({"_id": oid}, {"display_name": 1}) \
+                or await self.db[STAFF].find_one({"_id": oid}, {"display_name": 1})
             if doc and doc.get("display_name"):
                 names[oid] = doc["display_name"]
         return names
+
+    async def student_groups(self, student_oids: list[str]) -> dict[str, str]:
+        """Each student's teaching group (for the pages)."""
+        groups = {}
+        for oid in dict.fromkeys(student_oids):
+            doc = await self.db[STUDENTS].find_one({"_id": oid}, {"group_id": 1})
+            if doc and doc.get("group_id"):
+                groups[oid] = doc["group_id"]
+        return groups

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hoks_referrals.domain.referral import CANCEL_REASONS, OUTCOME_CODES
+from hoks_shared.web.referral_labels import REFERRAL_CODE_KEYS, REFERRAL_CODE_LABELS
 
 _FI = {
     "page.title": "Palveluohjaukset", "tab.inbox": "Minulle osoitetut", "tab.made": "Tekemäni ohjaukset",
@@ -11,19 +11,13 @@ _FI = {
     "col.outcome": "Tulos", "col.actions": "Toiminnot", "action.accept": "Kuittaa vastaanotetuksi",
     "action.close": "Sulje tuloksella", "action.accept_close": "Kuittaa ja sulje", "action.choose_outcome": "Valitse tulos",
     "overdue": "Myöhässä", "empty": "Ei ohjauksia.", "welfare.note": "Hyvinvointiasia: vain ohjauksen tosiasia ja kohde tallennetaan.",
-    "error.generic": "Toiminto epäonnistui", "saved": "Tallennettu",
+    "error.generic": "Toiminto epäonnistui", "saved": "Tallennettu", "referred_by": "Ohjannut",
     "status.made": "tehty", "status.accepted": "vastaanotettu", "status.meeting-scheduled": "palaveri sovittu",
     "status.closed": "suljettu", "status.cancelled": "peruttu",
     "target.special-needs-teacher": "erityisopettaja", "target.curator": "kuraattori", "target.psychologist": "psykologi",
     "target.counselor": "opinto-ohjaaja", "target.career-services": "urapalvelut",
     "target.student-meeting": "opiskelijakohtainen palaveri", "target.valpas-notification": "Valpas-ilmoitus",
     "target.welfare-group": "monialainen asiantuntijaryhmä",
-    "outcome.support-arranged": "tuki järjestetty", "outcome.hoks-updated": "HOKS päivitetty",
-    "outcome.student-meeting-held": "opiskelijapalaveri pidetty", "outcome.no-need": "ei tarvetta",
-    "outcome.forwarded": "ohjattu eteenpäin", "outcome.valpas-notified": "Valpas-ilmoitus tehty",
-    "outcome.handed-over": "siirretty hyvinvointipalveluille", "outcome.made-in-error": "tehty virheellisesti",
-    "outcome.duplicate": "päällekkäinen", "outcome.student-left": "opiskelija lähtenyt",
-    "outcome.student-declined": "opiskelija kieltäytyi", "outcome.study-right-restored": "opiskeluoikeus palautunut",
 }
 _EN = {
     "page.title": "Service referrals", "tab.inbox": "Assigned to me", "tab.made": "Referred by me",
@@ -32,19 +26,13 @@ _EN = {
     "col.outcome": "Outcome", "col.actions": "Actions", "action.accept": "Accept",
     "action.close": "Close with outcome", "action.accept_close": "Accept and close", "action.choose_outcome": "Choose an outcome",
     "overdue": "Overdue", "empty": "No referrals.", "welfare.note": "Welfare matter: only the fact and the target are stored.",
-    "error.generic": "The action failed", "saved": "Saved",
+    "error.generic": "The action failed", "saved": "Saved", "referred_by": "Referred by",
     "status.made": "made", "status.accepted": "accepted", "status.meeting-scheduled": "meeting scheduled",
     "status.closed": "closed", "status.cancelled": "cancelled",
     "target.special-needs-teacher": "special-needs teacher", "target.curator": "curator", "target.psychologist": "psychologist",
     "target.counselor": "study counselor", "target.career-services": "career services",
     "target.student-meeting": "student-level meeting", "target.valpas-notification": "Valpas notification",
     "target.welfare-group": "multi-professional welfare group",
-    "outcome.support-arranged": "support arranged", "outcome.hoks-updated": "HOKS updated",
-    "outcome.student-meeting-held": "student meeting held", "outcome.no-need": "no need",
-    "outcome.forwarded": "forwarded", "outcome.valpas-notified": "Valpas notified",
-    "outcome.handed-over": "handed over to welfare services", "outcome.made-in-error": "made in error",
-    "outcome.duplicate": "duplicate", "outcome.student-left": "student left",
-    "outcome.student-declined": "student declined", "outcome.study-right-restored": "study right restored",
 }
 _SV = {
     "page.title": "Servicehänvisningar", "tab.inbox": "Tilldelade mig", "tab.made": "Mina hänvisningar",
@@ -53,22 +41,16 @@ _SV = {
     "col.outcome": "Resultat", "col.actions": "Åtgärder", "action.accept": "Kvittera",
     "action.close": "Stäng med resultat", "action.accept_close": "Kvittera och stäng", "action.choose_outcome": "Välj resultat",
     "overdue": "Försenad", "empty": "Inga hänvisningar.", "welfare.note": "Välfärdsärende: endast faktum och mål lagras.",
-    "error.generic": "Åtgärden misslyckades", "saved": "Sparat",
+    "error.generic": "Åtgärden misslyckades", "saved": "Sparat", "referred_by": "Hänvisad av",
     "status.made": "gjord", "status.accepted": "kvitterad", "status.meeting-scheduled": "möte bokat",
     "status.closed": "stängd", "status.cancelled": "annullerad",
     "target.special-needs-teacher": "speciallärare", "target.curator": "kurator", "target.psychologist": "psykolog",
     "target.counselor": "studiehandledare", "target.career-services": "karriärtjänster",
     "target.student-meeting": "studerandemöte", "target.valpas-notification": "Valpas-anmälan",
     "target.welfare-group": "sektorsövergripande expertgrupp",
-    "outcome.support-arranged": "stöd ordnat", "outcome.hoks-updated": "PUK uppdaterad",
-    "outcome.student-meeting-held": "studerandemöte hållet", "outcome.no-need": "inget behov",
-    "outcome.forwarded": "hänvisad vidare", "outcome.valpas-notified": "Valpas-anmälan gjord",
-    "outcome.handed-over": "överlämnad till välfärdstjänster", "outcome.made-in-error": "gjord av misstag",
-    "outcome.duplicate": "dubblett", "outcome.student-left": "studeranden har slutat",
-    "outcome.student-declined": "studeranden avböjde", "outcome.study-right-restored": "studierätten återställd",
 }
 
-TRANSLATIONS = {"fi": _FI, "en": _EN, "sv": _SV}
+TRANSLATIONS = {lang: {**REFERRAL_CODE_LABELS[lang], **labels} for lang, labels in (("fi", _FI), ("en", _EN), ("sv", _SV))}
 
-#: Every code shown on the page has a label (a test checks it against the domain's vocabularies).
-CODES_WITH_LABELS = {f"outcome.{c}" for c in OUTCOME_CODES | CANCEL_REASONS}
+#: Every code shown on the page has a label (a test checks it against the contracts' closed lists).
+CODES_WITH_LABELS = set(REFERRAL_CODE_KEYS)

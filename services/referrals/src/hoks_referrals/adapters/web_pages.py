@@ -31,7 +31,9 @@ def build_pages_router(deps: handlers.Deps) -> APIRouter:
         from hoks_shared.web.render import render
 
         chosen = select(await load(deps.referrals, principal, view), principal, view)[:PAGE_SIZE]
-        names = await deps.directory.display_names([r.student_oid for r in chosen])
+        names = await deps.directory.display_names([r.student_oid for r in chosen] +
+                                                   [r.made_by_oid for r in chosen if not r.welfare])
+        groups = await deps.directory.student_groups([r.student_oid for r in chosen])
         await audit.record_list_read(principal, resource=RESOURCE, list_id=f"list-{view}",
                                      shown=[(r.referral_id, r.student_oid) for r in chosen],
                                      endpoint="GET /ui/referrals")
@@ -39,7 +41,9 @@ def build_pages_router(deps: handlers.Deps) -> APIRouter:
         for r in chosen:
             shown = present(r)
             outcomes = sorted(outcomes_for(r.target))
+            referred_by = None if r.welfare or r.origin == "valpas" else names.get(r.made_by_oid, r.made_by_oid)
             rows.append({"r": shown, "name": names.get(r.student_oid, r.student_oid),
+                         "group": groups.get(r.student_oid), "referred_by": referred_by,
                          "actionable": r.is_open and can_act(principal, r), "needs_accept": not r.accepted,
                          "late": r.is_open and r.overdue and not r.accepted, "outcomes": outcomes})
         return render(request, TEMPLATES, "referrals_inbox.html",

@@ -22,7 +22,17 @@ from enum import StrEnum
 
 from hoks_shared.contracts.envelope import deterministic_event_id
 from hoks_shared.contracts.meetings import ChecklistCompleted
-from hoks_shared.contracts.vocabulary import WELFARE_TARGETS, ChecklistOutcome, ReferralTarget
+from hoks_shared.contracts.vocabulary import (
+    WELFARE_TARGETS,
+    CancellationReason,
+    ChecklistOutcome,
+    ReferralOutcome,
+    ReferralReason,
+    ReferralTarget,
+)
+from hoks_shared.contracts.vocabulary import cancellations_for as contract_cancellations_for
+from hoks_shared.contracts.vocabulary import outcomes_for as contract_outcomes_for
+from hoks_shared.contracts.vocabulary import reasons_for as contract_reasons_for
 
 WELFARE_REASON = "welfare"
 WELFARE_OUTCOME = "handed-over"
@@ -39,25 +49,13 @@ class Status(StrEnum):
 
 OPEN_STATUSES = frozenset({Status.MADE, Status.ACCEPTED, Status.MEETING_SCHEDULED})
 
-#: Outcome codes a referral may be closed with.
-OUTCOME_CODES = frozenset({
-    "support-arranged", "hoks-updated", "student-meeting-held", "no-need", "forwarded",
-    "valpas-notified", WELFARE_OUTCOME,
-})
-VALPAS_OUTCOMES = frozenset({"valpas-notified", "no-need", "forwarded"})
-
-
-def outcomes_for(target: str) -> frozenset[str]:
-    """The outcome codes that fit a target (welfare: only ``handed-over``)."""
-    if is_welfare(target):
-        return frozenset({WELFARE_OUTCOME})
-    if target == ReferralTarget.VALPAS_NOTIFICATION:
-        return VALPAS_OUTCOMES
-    return OUTCOME_CODES - {WELFARE_OUTCOME, "valpas-notified"}
-
-
-#: Reason codes a referral may be cancelled with.
-CANCEL_REASONS = frozenset({"made-in-error", "duplicate", "student-left", "student-declined", "study-right-restored"})
+#: The closed code lists come from the contracts (one definition, published as JSON Schema enums).
+OUTCOME_CODES = frozenset(c.value for c in ReferralOutcome)
+CANCEL_REASONS = frozenset(c.value for c in CancellationReason)
+REASON_CODES = frozenset(c.value for c in ReferralReason)
+outcomes_for = contract_outcomes_for
+cancellations_for = contract_cancellations_for
+reasons_for = contract_reasons_for
 #: Origins of a referral (the contract's ``origin``).
 ORIGINS = frozenset({"group-meeting", "student-meeting", "staff", "student", "valpas"})
 
@@ -76,6 +74,18 @@ def is_welfare(target: str) -> bool:
 
 def minimised_reason(target: str, reason_code: str) -> str:
     return WELFARE_REASON if is_welfare(target) else reason_code
+
+
+def check_reason(target: str, reason_code: str) -> str:
+    """The reason as stored for ``target``, or ``InvalidCode`` when it is outside the closed list
+    or does not fit the target (a welfare target takes any listed reason and keeps ``welfare``)."""
+    if reason_code not in REASON_CODES:
+        raise InvalidCode(f"unknown reason code {reason_code!r}; one of {sorted(REASON_CODES)}")
+    stored = minimised_reason(target, reason_code)
+    if stored not in reasons_for(target):
+        raise InvalidCode(f"reason {reason_code!r} does not fit target {target}; "
+                          f"one of {sorted(reasons_for(target))}")
+    return stored
 
 
 def minimised_outcome(target: str, outcome_code: str) -> str:
@@ -190,6 +200,9 @@ class Referral:
     def cancel(self, reason_code: str, by_oid: str, at: datetime) -> Referral:
         if reason_code not in CANCEL_REASONS:
             raise InvalidCode(f"unknown cancellation reason {reason_code!r}; one of {sorted(CANCEL_REASONS)}")
+        if reason_code not in cancellations_for(self.target):
+            raise InvalidCode(f"cancellation reason {reason_code!r} does not fit target {self.target}; "
+                              f"one of {sorted(cancellations_for(self.target))}")
         if not self.is_open:
             raise InvalidTransition(f"a referral that is {self.status} cannot be cancelled")
         return self._next("cancelled", status=Status.CANCELLED.value, closed_by_oid=by_oid, closed_at=at,
@@ -216,7 +229,8 @@ def referrals_from_checklist(
                 student_oid=row.student_oid,
                 unit_id=event.unit_id,
                 target=row.referral.target,
-                reason_code=minimised_reason(row.referral.target, row.referral.reason_code),
+                # a known code that does not fit the target fails the event (dead-lettered)
+                reason_code=check_reason(row.referral.target, row.referral.reason_code),
                 made_by_oid=event.completed_by_oid,
                 made_at=event.completed_at,
                 origin="group-meeting" if event.kind == "group" else "student-meeting",
