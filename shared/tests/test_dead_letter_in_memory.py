@@ -8,6 +8,7 @@ from faststream.kafka import KafkaMessage, TestKafkaBroker
 from hoks_shared.contracts.meetings import MeetingScheduled
 from hoks_shared.messaging.broker import create_broker, subscriber
 from hoks_shared.messaging.dead_letter import describe_error
+from hoks_shared.messaging.schema_versions import READS_V1
 from hoks_shared.messaging.envelope_dependency import Envelope
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.contracts.envelope import envelope_for
@@ -25,7 +26,7 @@ def wiring():
     handled: list[str] = []
     dead: list[KafkaMessage] = []
 
-    @subscriber(broker, naming, MEETING_SCHEDULE, "unit")
+    @subscriber(broker, naming, MEETING_SCHEDULE, "unit", reads=READS_V1)
     async def on_event(event: MeetingScheduled, meta: Envelope) -> None:
         if event.theme == "explode":
             raise ValueError("handler refused the event")

@@ -23,6 +23,15 @@ class ServiceMetrics:
             "hoks_consume_retries_total", "Messages left uncommitted after a transient error, to be redelivered",
             ["topic", "error_type"], registry=r,
         )
+        self.skipped = Counter(
+            "hoks_consume_skipped_total", "Records neither applied nor dead-lettered: their dead-letter copy was "
+            "refused on every try, so the consumer moved past them (an error: read the log, replay by offset)",
+            ["topic", "error_type"], registry=r,
+        )
+        self.failing_since = Gauge(
+            "hoks_consumer_failing_since_timestamp_seconds", "Unix time at which the partition's current offset "
+            "first failed (present only while it keeps failing)", ["group", "topic", "partition"], registry=r,
+        )
         self.events_applied = Counter(
             "hoks_events_applied_total", "Events handled by a view, by result (applied, duplicate, stale)",
             ["event_type", "result"], registry=r,

@@ -29,6 +29,11 @@ class KafkaSettings(BaseSettings):
         default="",
         description="Prefix for every topic name (one cluster shared by several providers or test runs).",
     )
+    max_message_bytes: int = Field(
+        default=1048588, ge=65536,
+        description="The broker's message.max.bytes (Kafka's default); the producer's max_request_size and "
+                    "the size every dead-letter copy is cut to.",
+    )
 
 
 class MongoSettings(BaseSettings):
@@ -57,6 +62,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     outbox_poll_seconds: float = 1.0
     outbox_sweep_seconds: float = 30.0
+    #: /health names a partition whose offset has kept failing this long (and turns 503)
+    consumer_stuck_after_seconds: float = 300.0
+    #: a dead-letter copy the broker refuses this many times: the record is skipped (an error metric)
+    dead_letter_max_tries: int = 5
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
 

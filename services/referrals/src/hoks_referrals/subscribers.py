@@ -20,14 +20,18 @@ from hoks_shared.contracts.meetings import (
     MeetingScheduleEvent,
 )
 from hoks_shared.contracts.sis import StudyRightStatus
-from hoks_shared.contracts.envelope import EventMeta
 from hoks_shared.messaging.broker import batch_subscriber, subscriber
 from hoks_shared.messaging.envelope_dependency import Envelope
+from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.store.idempotent import ApplyResult
 from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, SIS_STUDY_RIGHTS
 
 _STUDY_RIGHT: TypeAdapter[StudyRightStatus] = TypeAdapter(StudyRightStatus)
+
+
+#: The major schema versions of the outcome, calendar and study-right events this service is written for.
+READS = Reads({1})
 
 
 def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
@@ -37,14 +41,14 @@ def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
         result = ApplyResult.APPLIED if changed else ApplyResult.DUPLICATE
         runtime.metrics.observe_applied(event_type, result, meta.time)
 
-    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id)
+    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id, reads=READS)
     async def on_meeting_outcome(event: MeetingOutcomeEvent, meta: Envelope) -> None:
         if not isinstance(event, ChecklistCompleted):
             return
         created = await refer_from_checklist(event, deps)
         observe(event.event_type, bool(created), meta)
 
-    @subscriber(router, runtime.naming, MEETING_SCHEDULE, runtime.group_id)
+    @subscriber(router, runtime.naming, MEETING_SCHEDULE, runtime.group_id, reads=READS)
     async def on_schedule(event: MeetingScheduleEvent, meta: Envelope) -> None:
         if isinstance(event, MeetingScheduled):
             if event.referral_id is None:
@@ -63,9 +67,8 @@ def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
         events = []
         for record in msg.raw_message:
             try:
-                EventMeta.from_headers(dict(record.headers or ()))
-                events.append(_STUDY_RIGHT.validate_json(record.value or b""))
-            except ValueError as exc:  # pydantic ValidationError and InvalidEnvelope
+                events.append(READS.read_record(record, _STUDY_RIGHT)[0])
+            except ValueError as exc:  # pydantic ValidationError, InvalidEnvelope, UnsupportedSchemaVersion
                 await runtime.dead_letters.dead_letter(record, exc)
         created = await valpas_from_study_rights(events, deps)
         if created:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from hoks_shared.contracts.envelope import EventMeta
+from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.contracts.meetings import MeetingOutcomeEvent, MeetingScheduleEvent
 from hoks_shared.contracts.referrals import ReferralEvent
 from hoks_shared.contracts.sis import SisEvent
@@ -37,11 +38,15 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {
 }
 
 
+#: The major schema versions the report is written for (the replay reads alike).
+READS = Reads({1})
+
+
 def decode(record: Any, naming: TopicNaming) -> tuple[Any, EventMeta]:
     """The event and its envelope; ``ValueError`` when the record breaks the contract."""
     name = record.topic[len(naming.prefix):] if record.topic.startswith(naming.prefix) else record.topic
     adapter = _ADAPTERS.get(name)
     if adapter is None:
         raise ValueError(f"the report does not read topic {record.topic}")
-    meta = EventMeta.from_headers(dict(record.headers or ()))
-    return adapter.validate_json(record.value or b""), meta
+    event, meta = READS.read_record(record, adapter)
+    return event, meta

@@ -13,6 +13,7 @@ from hoks_shared.contracts.meetings import MeetingHeld
 from hoks_shared.contracts.referrals import ReferralMade
 from hoks_shared.messaging.broker import subscriber
 from hoks_shared.messaging.envelope_dependency import Envelope
+from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.store.idempotent import ApplyResult
 from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS
@@ -20,10 +21,14 @@ from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS
 log = logging.getLogger(__name__)
 
 
+#: The major schema versions of the referral and outcome events this service is written for.
+READS = Reads({1})
+
+
 def build_router(runtime: ServiceRuntime, deps: SchedulerDeps) -> KafkaRouter:
     router = KafkaRouter()
 
-    @subscriber(router, runtime.naming, REFERRALS, runtime.group_id)
+    @subscriber(router, runtime.naming, REFERRALS, runtime.group_id, reads=READS)
     async def on_referral(body: dict[str, Any], meta: Envelope) -> None:
         # Other referral events (accepted, closed, overdue and any the referrals service adds
         # later) are not the scheduler's business: skipped, never dead-lettered.
@@ -36,7 +41,7 @@ def build_router(runtime: ServiceRuntime, deps: SchedulerDeps) -> KafkaRouter:
         applied = ApplyResult.APPLIED if result.status == "scheduled" else ApplyResult.DUPLICATE
         runtime.metrics.observe_applied(event.event_type, applied, meta.time)
 
-    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id)
+    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id, reads=READS)
     async def on_outcome(body: dict[str, Any], meta: Envelope) -> None:
         # checklist-completed and any other outcome are the referrals' and reports' business
         if body.get("event_type") != MeetingHeld.EVENT_TYPE:

@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from hoks_shared.messaging.dead_letter import DeadLetterSink
+from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.messaging.security import kafka_security
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.settings import ServiceSettings
@@ -28,11 +29,13 @@ from hoks_shared.topics import Topic, TopicNaming
 def create_broker(
     settings: ServiceSettings, metrics: ServiceMetrics, sink: DeadLetterSink | None = None, **extra: Any
 ) -> KafkaBroker:
-    sink = sink or DeadLetterSink(metrics, consumer_group=consumer_group(settings))
+    sink = sink or dead_letter_sink(settings, metrics)
     broker = KafkaBroker(
         settings.kafka.bootstrap_servers,
         acks="all",
         enable_idempotence=True,
+        # as large as the broker takes, no larger: what the producer accepts, the broker stores
+        max_request_size=settings.kafka.max_message_bytes,
         client_id=f"hoks-{settings.service_name}",
         security=kafka_security(settings.kafka),
         middlewares=[
@@ -47,6 +50,13 @@ def create_broker(
     return broker
 
 
+def dead_letter_sink(settings: ServiceSettings, metrics: ServiceMetrics) -> DeadLetterSink:
+    return DeadLetterSink(metrics, consumer_group=consumer_group(settings),
+                          max_message_bytes=settings.kafka.max_message_bytes,
+                          max_tries=settings.dead_letter_max_tries,
+                          stuck_after_s=settings.consumer_stuck_after_seconds)
+
+
 def consumer_group(settings: ServiceSettings) -> str:
     return f"{settings.kafka.topic_prefix}hoks-{settings.service_name}"
 
@@ -56,15 +66,19 @@ def subscriber(
     naming: TopicNaming,
     topic: Topic,
     group_id: str,
+    *,
+    reads: Reads,
     **options: Any,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Subscribe with the project's conventions: own consumer group, from the beginning, commit
-    after processing."""
+    after processing; ``reads`` declares the major schema versions the handler is written for
+    (another major is dead-lettered as ``unsupported-schema-version`` before decoding)."""
     return router.subscriber(
         naming.name(topic),
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=reads.decoder,
         **options,
     )
 
@@ -86,7 +100,8 @@ def batch_subscriber(
 ) -> Callable[[Callable[..., Any]], Any]:
     """Several topics, consumed in batches (for high-volume feeds); same conventions as ``subscriber``.
 
-    The handler gets the raw records (``msg.raw_message``) and validates each on its own.
+    The handler gets the raw records (``msg.raw_message``) and reads each on its own through
+    ``Reads.read_record`` (which is where a batch consumer declares its schema versions).
     """
     options.setdefault("decoder", undecoded)
     return router.subscriber(

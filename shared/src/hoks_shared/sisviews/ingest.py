@@ -19,15 +19,17 @@ from aiokafka import ConsumerRebalanceListener
 from faststream.kafka import KafkaMessage, KafkaRouter
 from pydantic import TypeAdapter
 
-from hoks_shared.contracts.envelope import EventMeta
 from hoks_shared.contracts.sis import SisEvent
 from hoks_shared.messaging.broker import batch_subscriber
+from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.sisviews.projection import SisViews
 from hoks_shared.topics import Topic
 
 log = logging.getLogger(__name__)
 _SIS_EVENT: TypeAdapter[Any] = TypeAdapter(SisEvent)
+#: The major schema versions of the SIS feed events the views are written for.
+READS = Reads({1})
 
 
 async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: ServiceRuntime) -> None:
@@ -36,9 +38,8 @@ async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: Service
     events, metas, kept = [], [], []
     for record in records:
         try:
-            meta = EventMeta.from_headers(dict(record.headers or ()))
-            event = _SIS_EVENT.validate_json(record.value or b"")
-        except ValueError as exc:  # pydantic ValidationError and InvalidEnvelope are ValueErrors
+            event, meta = READS.read_record(record, _SIS_EVENT)
+        except ValueError as exc:  # ValidationError, InvalidEnvelope, UnsupportedSchemaVersion: ValueErrors
             await runtime.dead_letters.dead_letter(record, exc)
             continue
         events.append(event)
