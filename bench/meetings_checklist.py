@@ -74,7 +74,7 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         meetings = MongoMeetingRepository(db)
         directory = MongoStudentDirectory(db)
         groups = [g async for g in db.sis_groups.find({"active": True})][: args.groups]
-        start = datetime.now(UTC) + timedelta(hours=1)
+        start = datetime.now(UTC) + timedelta(minutes=10)  # completion is allowed from 30 min before the start
         for g in groups:
             event = MeetingScheduled(
                 meeting_id=f"mtg-{g['_id']}", kind="group", unit_id=g["unit_id"], group_id=g["_id"],

@@ -19,7 +19,7 @@ from hoks_shared.testing import samples
 from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
 from hoks_shared.testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
 
-NOW = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
+NOW = datetime(2026, 9, 14, 9, 30, tzinfo=UTC)  # during the meeting (completion needs its start)
 S1 = "1.2.246.562.24.40000000001"
 GROUP = samples.GROUP_MEETING["meeting_id"]
 STUDENT_MEETING = "mtg-student-9"

@@ -16,7 +16,7 @@ from hoks_shared.auth import Role
 from hoks_shared.testing import samples
 from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
 
-NOW = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
+NOW = datetime(2026, 9, 14, 9, 30, tzinfo=UTC)  # during the meeting (completion needs its start)
 S1, S2 = "1.2.246.562.24.40000000001", "1.2.246.562.24.40000000002"
 MID = samples.GROUP_MEETING["meeting_id"]
 COUNSELOR = auth_headers(Role.COUNSELOR, staff_oid=samples.COUNSELOR, unit_ids=["unit-tech"])

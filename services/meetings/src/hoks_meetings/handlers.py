@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from hoks_meetings.adapters.repository import MeetingRepository, MeetingWorkRepository
@@ -20,6 +21,7 @@ from hoks_meetings.domain.checklist import (
     check_complete,
     check_row,
     check_student_record,
+    ensure_open,
     suggested_items,
 )
 from hoks_meetings.domain.meeting_record import MeetingRecord, apply_change
@@ -27,6 +29,7 @@ from hoks_meetings.domain.outcome_events import checklist_completed, meeting_hel
 from hoks_meetings.domain.student_facts import StudentFacts, facts_from_view
 from hoks_meetings.domain.suggestions import Suggestion, SuggestionRules, suggest
 from hoks_meetings.domain.themes import agenda_for
+from hoks_meetings.domain.timing import check_may_complete
 from hoks_shared.contracts.envelope import EventMeta, deterministic_event_id
 from hoks_shared.contracts.event_base import IntegrationEvent
 from hoks_shared.contracts.meetings import MeetingCancelled, MeetingRescheduled, MeetingScheduled
@@ -35,6 +38,9 @@ from hoks_shared.store.idempotent import ApplyResult
 log = logging.getLogger(__name__)
 
 OutboxEntry = Callable[[IntegrationEvent, str], dict[str, Any]]
+#: The provider's time zone (pages and rules: HOKS_UI_TIME_ZONE) and the completion window's default.
+PROVIDER_ZONE = ZoneInfo("Europe/Helsinki")
+DEFAULT_COMPLETE_EARLY = timedelta(minutes=30)
 
 
 async def record_calendar_change(
@@ -185,11 +191,15 @@ class Completion:
 
 
 async def complete_meeting(meeting_id: str, viewer: Viewer, meetings: MeetingWorkRepository,
-                           directory: StudentDirectory, outbox_entry: OutboxEntry, now: datetime) -> Completion:
+                           directory: StudentDirectory, outbox_entry: OutboxEntry, now: datetime, *,
+                           early: timedelta = DEFAULT_COMPLETE_EARLY, zone: tzinfo = PROVIDER_ZONE) -> Completion:
     """Validate every row and complete: ``checklist-completed`` and ``meeting-held`` are staged in
-    the meeting document's outbox by the same write that marks it held."""
+    the meeting document's outbox by the same write that marks it held. Not before the meeting
+    has started (``early`` before its start at the earliest)."""
     meeting, work = await _visible(meeting_id, viewer, meetings)
     _editable(meeting, viewer)
+    ensure_open(meeting)
+    check_may_complete(meeting, now, early, zone)
     docs = await roster_docs(meeting, directory)
     rows = check_complete(meeting, [d["_id"] for d in docs], work)
     assert viewer.staff_oid is not None

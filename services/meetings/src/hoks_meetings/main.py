@@ -43,6 +43,7 @@ def build(settings: ServiceSettings | None = None,
         outbox_entry=lambda event, event_id: runtime.publisher.entry(event, event_id=event_id),
         notify=lambda meeting_id: relay.notify(MEETINGS, meeting_id),
         rules=config.rules(),
+        complete_early=config.complete_early(),
     )
     views = RosterViews(runtime.db)  # the shared SIS views plus group rosters
     app = create_app(

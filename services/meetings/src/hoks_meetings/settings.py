@@ -1,7 +1,11 @@
-"""Thresholds of the checklist's suggestions (``HOKS_MEETINGS_*``), so each provider can tune them."""
+"""Thresholds of the checklist's suggestions and the completion window (``HOKS_MEETINGS_*``), so each
+provider can tune them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hoks_meetings.domain.suggestions import SuggestionRules
@@ -16,6 +20,11 @@ class MeetingsSettings(BaseSettings):
     school_hours_per_day: float = 6.0
     progress_ratio: float = 0.8
     end_date_risk_days: int = 60
+    #: A meeting may be completed at the earliest this many minutes before its start.
+    complete_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
     def rules(self) -> SuggestionRules:
-        return SuggestionRules(**self.model_dump())
+        return SuggestionRules(**self.model_dump(exclude={"complete_early_minutes"}))
+
+    def complete_early(self) -> timedelta:
+        return timedelta(minutes=self.complete_early_minutes)

@@ -7,8 +7,9 @@ manager) is the domain's; every read or change of a meeting record is audited (i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path
@@ -42,8 +43,10 @@ from hoks_meetings.domain.checklist import (
 from hoks_meetings.domain.meeting_record import MeetingRecord
 from hoks_meetings.domain.suggestions import Suggestion, SuggestionRules
 from hoks_meetings.domain.themes import THEMES, theme_of
+from hoks_meetings.domain.timing import local_date, start_of_local_day
 from hoks_meetings.domain.vocabulary import ACTION_CODES, HOKS_UPDATES, REFERRAL_REASONS, REFERRAL_TARGETS
 from hoks_meetings.handlers import (
+    DEFAULT_COMPLETE_EARLY,
     MeetingView,
     OutboxEntry,
     RowInput,
@@ -56,6 +59,7 @@ from hoks_meetings.handlers import (
 )
 from hoks_shared.auth import Allow, AuditDep, Principal, Role
 from hoks_shared.contracts.identifiers import OID_PATTERN
+from hoks_shared.web.render import ui_settings
 
 VIEWERS = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR,
            Role.EDUCATION_MANAGER, Role.DIRECTOR)
@@ -84,6 +88,10 @@ class MeetingsDeps:
     notify: Callable[[str], None]
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     rules: SuggestionRules = SuggestionRules()
+    #: how long before its start a meeting may be completed (HOKS_MEETINGS_COMPLETE_EARLY_MINUTES)
+    complete_early: timedelta = DEFAULT_COMPLETE_EARLY
+    #: the provider's time zone: "today" and dates are decided in it (HOKS_UI_TIME_ZONE)
+    zone: tzinfo = field(default_factory=lambda: provider_zone())
 
 
 def summary(meeting: MeetingRecord, viewer_oid: str | None) -> MeetingSummary:
@@ -136,8 +144,13 @@ def detail(view: MeetingView, viewer_oid: str | None) -> MeetingDetail:
     )
 
 
-def start_of_today(now: datetime) -> datetime:
-    return datetime.combine(now.date(), time(), tzinfo=now.tzinfo or UTC)
+def provider_zone() -> tzinfo:
+    return ZoneInfo(ui_settings().time_zone)
+
+
+def start_of_today(now: datetime, zone: tzinfo | None = None) -> datetime:
+    """Midnight of the provider's day (not the UTC day: at 00:30 in Helsinki it is already tomorrow)."""
+    return start_of_local_day(now, zone or provider_zone())
 
 
 def build_api(deps: MeetingsDeps) -> APIRouter:
@@ -145,7 +158,7 @@ def build_api(deps: MeetingsDeps) -> APIRouter:
 
     @router.get("", response_model=list[MeetingSummary], summary="My today's and upcoming meetings")
     async def list_meetings(principal: Principal = Depends(Allow(*VIEWERS))) -> list[MeetingSummary]:
-        found = await my_meetings(viewer_of(principal), deps.meetings, start_of_today(deps.clock()))
+        found = await my_meetings(viewer_of(principal), deps.meetings, start_of_today(deps.clock(), deps.zone))
         return [summary(m, principal.staff_oid) for m in found]
 
     @router.get("/vocabulary", response_model=Vocabulary, summary="The closed code lists a record may hold")
@@ -161,7 +174,7 @@ def build_api(deps: MeetingsDeps) -> APIRouter:
                           principal: Principal = Depends(Allow(*VIEWERS))) -> MeetingDetail:
         try:
             view = await open_meeting(meeting_id, viewer_of(principal), deps.meetings, deps.directory,
-                                      deps.clock().date(), deps.rules)
+                                      local_date(deps.clock(), deps.zone), deps.rules)
         except RuleViolation as exc:
             raise http_error(exc) from None
         await audit.record(principal, action="read", resource="meeting", resource_id=meeting_id,
@@ -224,7 +237,7 @@ def build_api(deps: MeetingsDeps) -> APIRouter:
                        principal: Principal = Depends(Allow(*EDITORS))) -> CompletionOut:
         try:
             done = await complete_meeting(meeting_id, viewer_of(principal), deps.meetings, deps.directory,
-                                          deps.outbox_entry, deps.clock())
+                                          deps.outbox_entry, deps.clock(), early=deps.complete_early, zone=deps.zone)
         except RuleViolation as exc:
             raise http_error(exc) from None
         deps.notify(meeting_id)

@@ -1,0 +1,100 @@
+"""Time rules: no meeting is completed before its start (a configurable early window), and "today"
+is the provider's day (Europe/Helsinki), not the UTC day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from meetings_fixtures import student_doc
+from meetings_fakes import FakeDirectory, FakeMeetings, outbox_entry
+
+from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
+from hoks_meetings.domain.checklist import RuleViolation
+from hoks_meetings.domain.meeting_record import from_scheduled
+from hoks_meetings.domain.timing import check_may_complete, local_date, start_of_local_day
+from hoks_meetings.settings import MeetingsSettings
+from hoks_shared.auth import Role
+from hoks_shared.testing import samples
+from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+S1 = "1.2.246.562.24.40000000001"
+COUNSELOR = auth_headers(Role.COUNSELOR, staff_oid=samples.COUNSELOR, unit_ids=["unit-tech"])
+ROW = {"hoks_checked": True, "measures_taken": True, "committed": True, "progressing": True, "outcome": "no-action"}
+
+
+def meeting(starts_at: datetime, **over):
+    return from_scheduled(samples.meeting_scheduled(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), **over))
+
+
+@pytest.mark.parametrize(("before_start", "allowed"), [
+    (timedelta(hours=8), False), (timedelta(minutes=31), False), (timedelta(minutes=30), True),
+    (timedelta(0), True), (-timedelta(hours=3), True)])
+def test_completion_waits_for_the_start_less_the_early_window(before_start, allowed):
+    start = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
+    m = meeting(start)
+    if allowed:
+        check_may_complete(m, start - before_start, timedelta(minutes=30), HELSINKI)
+    else:
+        with pytest.raises(RuleViolation, match="has not started yet") as refused:
+            check_may_complete(m, start - before_start, timedelta(minutes=30), HELSINKI)
+        assert refused.value.status == 409
+        assert "14.09.2026 11:30" in refused.value.reason  # shown in Helsinki time
+
+
+def test_a_january_group_meeting_is_not_completed_on_30_november():
+    january = meeting(datetime(2027, 1, 12, 8, 0, tzinfo=UTC))
+    with pytest.raises(RuleViolation):
+        check_may_complete(january, datetime(2026, 11, 30, 12, 0, tzinfo=UTC), timedelta(minutes=30), HELSINKI)
+
+
+def test_the_window_is_configuration(monkeypatch):
+    assert MeetingsSettings().complete_early() == timedelta(minutes=30)
+    monkeypatch.setenv("HOKS_MEETINGS_COMPLETE_EARLY_MINUTES", "0")
+    settings = MeetingsSettings()
+    assert settings.complete_early() == timedelta(0)
+    assert "complete_early_minutes" not in settings.rules().__dict__
+
+
+def world(now: datetime, *meetings_):
+    meetings = FakeMeetings()
+    for m in meetings_:
+        meetings.add(m)
+    directory = FakeDirectory([student_doc(S1, "Aino Aalto", completed=100)])
+    clock = {"now": now}
+    deps = MeetingsDeps(meetings, directory, outbox_entry, lambda _id: None, clock=lambda: clock["now"],
+                        zone=HELSINKI)
+    app = app_for_tests([build_api(deps)], audit=RecordingAudit())
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test"), meetings, clock
+
+
+async def test_the_api_refuses_completion_8_hours_before_the_start_and_nothing_is_published():
+    start = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
+    client, meetings, clock = world(start - timedelta(hours=8), meeting(start))
+    mid = samples.GROUP_MEETING["meeting_id"]
+    assert (await client.put(f"/meetings/{mid}/checklist/{S1}", json=ROW, headers=COUNSELOR)).status_code == 200
+    early = await client.post(f"/meetings/{mid}/complete", headers=COUNSELOR)
+    assert early.status_code == 409 and "not started yet" in early.json()["detail"]
+    assert (await meetings.get(mid)).status == "planned"
+    clock["now"] = start + timedelta(minutes=50)
+    assert (await client.post(f"/meetings/{mid}/complete", headers=COUNSELOR)).status_code == 200
+
+
+def test_today_at_00_30_helsinki_is_the_new_day():
+    now = datetime(2026, 9, 14, 21, 30, tzinfo=UTC)  # 00:30 on 15 September in Helsinki (UTC+3)
+    assert local_date(now, HELSINKI).isoformat() == "2026-09-15" and now.date().isoformat() == "2026-09-14"
+    assert start_of_local_day(now, HELSINKI) == datetime(2026, 9, 14, 21, 0, tzinfo=UTC)
+    winter = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)  # 00:30 on 2 December (UTC+2)
+    assert start_of_local_day(winter, HELSINKI) == datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+
+
+async def test_my_meetings_at_00_30_helsinki_leave_out_yesterdays():
+    now = datetime(2026, 9, 14, 21, 30, tzinfo=UTC)
+    yesterday = meeting(datetime(2026, 9, 14, 12, 0, tzinfo=UTC))  # 15:00 on the 14th in Helsinki
+    today = meeting(datetime(2026, 9, 15, 5, 0, tzinfo=UTC), meeting_id="mtg-today")  # 08:00 on the 15th
+    client, *_ = world(now, yesterday, today)
+    listed = [m["meeting_id"] for m in (await client.get("/meetings", headers=COUNSELOR)).json()]
+    assert listed == ["mtg-today"]
