@@ -21,7 +21,8 @@ class Figures(BaseModel):
     student_meetings_held: int
     group_meetings_held: int
     group_meetings_planned: int
-    group_meetings_target: int = Field(description="groups × 5")
+    group_meetings_target: int = Field(description="the groups' rounds this year as the scheduler planned them "
+                                       "(rounds_in_year per study type); a group with no planned meeting yet counts 5")
     hoks_not_updated: int = Field(description="Current students whose HOKS was not updated in stale_months")
     absence_flags: int = Field(description="Current students over the unexcused-absence threshold this year")
     final_phase: int = Field(description="Current students expected to complete within the next months")

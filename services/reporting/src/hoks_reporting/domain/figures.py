@@ -73,7 +73,7 @@ def teacher_figures(now: dict[str, int], round_: dict[str, int], year_totals: di
         "student_meetings_held": year_totals.get("student_meetings_held", 0),
         "group_meetings_held": year_totals.get("group_meetings_held", 0),
         "group_meetings_planned": year_totals.get("group_meetings_planned", 0),
-        "group_meetings_target": groups * rules.group_meetings_per_year,
+        "group_meetings_target": meetings_target(groups, year_totals, rules.group_meetings_per_year),
         "hoks_not_updated": now.get("hoks:none", 0) + _stale(now, stale_before),
         "absence_flags": now.get(f"absence:{year}", 0),
         "final_phase": _bucket_sum(now, "end:", month_shift(as_of, 0), month_shift(as_of, rules.final_phase_months)),
@@ -81,6 +81,15 @@ def teacher_figures(now: dict[str, int], round_: dict[str, int], year_totals: di
         "theme_flags": {name[5:]: v for name, v in round_.items() if name.startswith("flag:")},
     }
     return row
+
+
+def meetings_target(groups: int, year_totals: dict[str, int], default_per_group: int) -> int:
+    """The year's group-meeting target: each group's rounds as the scheduler planned them
+    (``rounds_in_year`` of its meetings: per study type, from the scheduler's configuration); a
+    group with no such meeting yet counts with ``default_per_group``."""
+    known = year_totals.get("group_meetings_target", 0)
+    unknown_groups = max(0, groups - year_totals.get("groups_with_target", 0))
+    return known + unknown_groups * default_per_group
 
 
 def _stale(now: dict[str, int], before: str) -> int:

@@ -43,7 +43,8 @@ def apply(state: dict[str, Any] | None, event: MeetingEvent) -> dict[str, Any] |
     match event:
         case MeetingScheduled():
             info = {**_subject(event), "year": event.academic_year, "round": event.round,
-                    "teacher": event.responsible_teacher_oid, "theme": event.theme}
+                    "teacher": event.responsible_teacher_oid, "theme": event.theme,
+                    "rounds": event.rounds_in_year}
             if new.get("info") is None or new["info"].get("seq", -1) < event.sequence:
                 new["info"] = {**info, "seq": event.sequence}
             _people(new, event.sequence, _counselor(event.participants))
@@ -59,6 +60,12 @@ def apply(state: dict[str, Any] | None, event: MeetingEvent) -> dict[str, Any] |
                            "teacher": event.responsible_teacher_oid, "held_on": event.held_on.isoformat(),
                            "counselor": present[0] if present else None}
     return None if new == (state or {}) else new
+
+
+def target_counters(rounds_in_year: int) -> dict[str, int]:
+    """A group's meeting target for the year (every meeting of the group writes the same member,
+    so the group counts once) and the mark that its target is known."""
+    return counters(group_meetings_target=rounds_in_year, groups_with_target=1)
 
 
 def _people(state: dict[str, Any], sequence: int, counselor: str | None) -> None:
@@ -92,6 +99,10 @@ def contributions(state: dict[str, Any]) -> list[Contribution]:
         if round_:
             out.append(Contribution(keys.teacher(place["unit"], keys.round_period(year, round_), teacher),
                                     member, figures, place["group"]))
+        rounds = (info or {}).get("rounds")
+        if rounds:  # the group's target for the year, as the scheduler planned it (same for each round)
+            out.append(Contribution(keys.teacher(place["unit"], keys.year_period(year), teacher),
+                                    f"target:{place['group']}", target_counters(rounds), place["group"]))
     else:
         figures = counters(student_meetings_planned=planned, student_meetings_held=bool(held))
         out = [Contribution(keys.teacher(place["unit"], keys.year_period(year), teacher), member, figures)]
