@@ -11,6 +11,7 @@ import time
 import httpx
 import pytest
 
+from hoks_shared.testing.auth import auth_headers
 from hoks_shared.testing.http_server import free_port, serve
 
 from hoks_meetings.main import build as build_meetings
@@ -42,7 +43,9 @@ async def test_health_checks_kafka_and_store_and_metrics_are_exported(stack, ser
         server.should_exit = True
         await task
     assert health.status_code == 200, health.text
-    assert health.json() == {"status": "ok", "service": service, "checks": {"kafka": "ok", "store": "ok"}}
+    body = health.json()
+    assert (body["status"], body["service"]) == ("ok", service)
+    assert body["checks"] == {"kafka": "ok", "store": "ok", "consumers": "ok"}
     assert metrics.status_code == 200
     for name in ("hoks_dead_letters_total", "hoks_events_applied_total", "hoks_event_to_view_seconds",
                  "hoks_outbox_backlog"):
@@ -61,10 +64,14 @@ async def test_health_says_503_when_the_store_is_unreachable(stack):
 
         async with httpx.AsyncClient(transport=ASGITransport(app=app), base_url="http://svc") as http:
             health = await http.get("/health")
+            meetings = await http.get("/meetings", headers=auth_headers("director"))
     finally:
         await runtime.broker.stop()
     assert health.status_code == 503
-    assert health.json()["checks"] == {"kafka": "ok", "store": "down"}
+    assert health.json()["checks"] == {"kafka": "ok", "store": "down", "consumers": "ok"}
+    # the API says so too: 503 with Retry-After, not 500
+    assert meetings.status_code == 503, meetings.text
+    assert meetings.headers["retry-after"] == "5"
 
 
 def test_the_service_entry_point_starts_and_answers(stack):
@@ -86,9 +93,25 @@ def test_the_service_entry_point_starts_and_answers(stack):
             assert proc.poll() is None, proc.stdout.read().decode()
             time.sleep(0.3)
         assert status == 200
+        signalled = time.monotonic()
+        proc.terminate()  # SIGTERM
+        after = []  # what /health said after the signal, until the port closed
+        while proc.poll() is None and len(after) < 50:
+            try:
+                after.append(httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code)
+            except httpx.HTTPError:
+                after.append("closed")
+                break
+            time.sleep(0.05)
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
+    print(f"meetings stopped {time.monotonic() - signalled:.1f} s after SIGTERM (exit {proc.returncode}); "
+          f"/health after the signal: {after}")
+    # the first answer may race the signal; once the service knows, never 200 again
+    assert 200 not in after[1:], after
     lines = [line for line in out.decode().splitlines() if line.startswith("{")]
     assert lines, "the service logs JSON lines"
     assert any('"service": "meetings"' in line for line in lines)
+    assert any('"shutdown started"' in line for line in lines)
+    print("cut short by the 5 s watchdog" if any("exiting now" in line for line in lines) else "orderly shutdown")

@@ -43,7 +43,8 @@ def create_broker(
             sink.middleware(),
         ],
         logger=logging.getLogger(f"hoks.{settings.service_name}.broker"),
-        graceful_timeout=10.0,
+        # at shutdown, handlers in flight get this long (see runtime.service.STOP_WITHIN_S)
+        graceful_timeout=2.5,
         **extra,
     )
     sink.bind(broker.publish)

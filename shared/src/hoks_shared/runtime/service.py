@@ -1,8 +1,13 @@
 """One service's resources and its ``AsgiFastStream`` app.
 
 Each service's composition root (``<service>/main.py``) builds a ``ServiceRuntime``, includes its
-routers and lets ``create_app`` add ``/health`` (really checks Kafka and the store), ``/metrics``
-and the AsyncAPI page.
+routers and lets ``create_app`` add ``/health`` (Kafka, the store and the consumers, from a probe
+cached in the background: see ``runtime.health``), ``/metrics`` and the AsyncAPI page.
+
+Shutdown (SIGTERM or Ctrl-C): ``/health`` turns 503 at the signal; the HTTP server gets
+``HTTP_GRACE_S`` for requests in flight, the outbox relays ``RELAY_STOP_S``, the consumers the
+broker's graceful timeout; whatever still runs after ``STOP_WITHIN_S`` is cut short (the process
+exits: uncommitted offsets are redelivered and unpublished outbox entries sent by the next start).
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -26,11 +33,12 @@ from hoks_shared.auth.sessions import SIGNED_OUT, StoredSignedOut
 from hoks_shared.auth.settings import AuthSettings
 from hoks_shared.auth.tokens import TokenVerifier
 from hoks_shared.logs import configure_logging
-from hoks_shared.messaging.broker import consumer_group, create_broker
+from hoks_shared.messaging.broker import consumer_group, create_broker, dead_letter_sink
 from hoks_shared.messaging.dead_letter import DeadLetterSink
 from hoks_shared.messaging.publishing import EventPublisher
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.runtime.consumer_lag import ConsumerLagCollector, subscribed_groups
+from hoks_shared.runtime.health import HealthProbe
 from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.store.client import create_client, ping
@@ -38,6 +46,13 @@ from hoks_shared.store.outbox import OutboxRelay, ensure_outbox_index
 from hoks_shared.topics import TopicNaming
 
 log = logging.getLogger(__name__)
+
+#: Every service exits within this many seconds of SIGTERM.
+STOP_WITHIN_S = 5.0
+#: Seconds the HTTP server waits for requests in flight at shutdown.
+HTTP_GRACE_S = 1.5
+#: Seconds each outbox relay may take to finish its pass at shutdown.
+RELAY_STOP_S = 1.0
 
 StartupHook = Callable[["ServiceRuntime"], Awaitable[None]]
 #: Sets gauges on the service's metrics (e.g. ``metrics.referrals_open``); run every N seconds.
@@ -62,6 +77,8 @@ class ServiceRuntime:
     #: the audit records' own relay: a burst of them never delays a domain event
     audit_relay: OutboxRelay | None = None
     extra_asgi_routes: list[tuple[str, Any]] = field(default_factory=list)
+    #: the cached health probe behind ``/health`` (made on first use)
+    _probe: HealthProbe | None = None
     auth: AuthSettings = field(default_factory=AuthSettings)
     http: FastAPI | None = None
     _verifier: TokenVerifier | None = None
@@ -129,14 +146,30 @@ class ServiceRuntime:
             lane=lane,
         )
 
+    @property
+    def probe(self) -> HealthProbe:
+        if self._probe is None:
+            self._probe = HealthProbe(self.health)
+        return self._probe
+
     async def health(self) -> dict[str, str]:
-        kafka_ok, store_ok = await asyncio.gather(self.broker.ping(timeout=3.0), ping(self.db))
+        """Kafka and the store, each given at most 2 s (the store client would wait for its
+        server-selection timeout)."""
+        kafka_ok, store_ok = await asyncio.gather(_within(self.broker.ping(timeout=2.0), 2.0),
+                                                  _within(ping(self.db), 2.0))
         return {"kafka": "ok" if kafka_ok else "down", "store": "ok" if store_ok else "down"}
+
+
+async def _within(check: Awaitable[bool], timeout_s: float) -> bool:
+    try:
+        return await asyncio.wait_for(check, timeout_s)
+    except Exception:  # noqa: BLE001 - TimeoutError or the check's own failure: not ok
+        return False
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     metrics = ServiceMetrics(settings.service_name)
-    dead_letters = DeadLetterSink(metrics, consumer_group=consumer_group(settings))
+    dead_letters = dead_letter_sink(settings, metrics)
     broker = create_broker(settings, metrics, dead_letters)
     mongo = create_client(settings.mongo, app_name=f"hoks-{settings.service_name}")
     naming = TopicNaming(settings.kafka.topic_prefix)
@@ -178,11 +211,9 @@ def create_app(
 
     @get(include_in_schema=False)
     async def health(scope: Any) -> AsgiResponse:
-        checks = await runtime.health()
-        ok = all(v == "ok" for v in checks.values())
-        body = {"status": "ok" if ok else "unavailable", "service": runtime.name, "checks": checks}
-        return AsgiResponse(json.dumps(body).encode(), 200 if ok else 503,
-                            headers={"content-type": "application/json"})
+        stuck = runtime.dead_letters.progress.stuck() if runtime.dead_letters is not None else []
+        status, body = await runtime.probe.answer_now(runtime.name, stuck)
+        return AsgiResponse(json.dumps(body).encode(), status, headers={"content-type": "application/json"})
 
     async def startup() -> None:
         for relay in runtime.relays:
@@ -199,6 +230,7 @@ def create_app(
     lag_task: list[tuple[ConsumerLagCollector, PeriodicTask]] = []
 
     async def after_startup() -> None:
+        runtime.probe.start()
         for relay in runtime.relays:
             relay.start()
         groups = subscribed_groups(runtime.broker)
@@ -212,13 +244,17 @@ def create_app(
         log.info("service started", extra={"service": runtime.name})
 
     async def shutdown() -> None:
+        await runtime.probe.stop()  # /health is 503 from here on (from the signal, under serve())
         for task in [*runtime.periodic, *(t for _, t in lag_task)]:
             await task.stop()
         for collector, _ in lag_task:
-            await collector.close()
+            await _within(_closed(collector), 1.0)
         lag_task.clear()
         for relay in runtime.relays:
-            await relay.stop()
+            try:
+                await asyncio.wait_for(relay.stop(), RELAY_STOP_S)
+            except TimeoutError:  # what it had not removed is sent again by the next start
+                log.warning("outbox relay cut short at shutdown", extra={"lane": relay.lane})
 
     async def after_shutdown() -> None:
         await runtime.mongo.close()
@@ -238,6 +274,11 @@ def create_app(
         asyncapi_path="/docs/asyncapi",
         logger=logging.getLogger(f"hoks.{runtime.name}"),
     )
+
+
+async def _closed(collector: ConsumerLagCollector) -> bool:
+    await collector.close()
+    return True
 
 
 def _discard(run: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
@@ -268,5 +309,31 @@ def serve(build: Callable[[], tuple[AsgiFastStream, ServiceRuntime]]) -> None:
     app, runtime = build()
     settings = runtime.settings
     configure_logging(settings.service_name, settings.log_level)
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None,
-                access_log=False)
+    config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None,
+                            access_log=False, timeout_graceful_shutdown=HTTP_GRACE_S)
+    _stopping_server(config, runtime).run()
+
+
+def _stopping_server(config: Any, runtime: ServiceRuntime,
+                     cut_short: Callable[[str], None] | None = None) -> Any:
+    """uvicorn's server, told about the signal: ``/health`` turns 503 at once, and the process
+    exits ``STOP_WITHIN_S`` after the first signal however far the orderly shutdown got."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            if not runtime.probe.stopping:
+                runtime.probe.stopping = True
+                log.info("shutdown started", extra={"signal": sig, "service": runtime.name})
+                watchdog = threading.Timer(STOP_WITHIN_S, cut_short or _cut_short, args=(runtime.name,))
+                watchdog.daemon = True
+                watchdog.start()
+            super().handle_exit(sig, frame)
+
+    return Server(config)
+
+
+def _cut_short(service: str) -> None:
+    log.error("shutdown took longer than %s s: exiting now", STOP_WITHIN_S, extra={"service": service})
+    logging.shutdown()
+    os._exit(1)

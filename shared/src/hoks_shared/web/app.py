@@ -25,6 +25,7 @@ from hoks_shared.web.api_docs import add_api_docs
 from hoks_shared.web.body_limit import BodyLimit
 from hoks_shared.web.error_docs import install_error_docs
 from hoks_shared.web.input_errors import install_input_errors
+from hoks_shared.web.unavailable import install_unavailable
 from hoks_shared.web.render import SHARED_TEMPLATES, render, ui_settings
 from hoks_shared.web.same_origin import SameOriginWrites
 from hoks_shared.web.security_headers import SecurityHeaders
@@ -75,6 +76,7 @@ def create_http_app(
     add_api_docs(app)
     install_error_docs(app)
     install_input_errors(app)
+    install_unavailable(app)
     app.state.verifier = verifier
     app.state.audit = audit
     dev = verifier.dev_issuer is not None

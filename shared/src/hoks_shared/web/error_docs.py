@@ -3,8 +3,8 @@
 Every error body is ``{"detail": ...}``: a sentence (``HTTPException``) or the list of what was
 wrong with the input (request validation). The document says exactly that, with one ``Error``
 schema, for every status an operation can answer: 401 (no or a refused token), 403 (role, scope,
-unit, object or cross-origin refusal), 404, 409, 413 (body above the limit), 400 and 422 (input), on
-every operation; the per-operation descriptions given by the routes are kept.
+unit, object or cross-origin refusal), 404, 409, 413 (body above the limit), 400 and 422 (input), 503
+(store or broker unreachable, see ``unavailable``), on every operation; the per-operation descriptions given by the routes are kept.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ COMMON = {
     "409": "The object's state does not allow this",
     "413": "Request body too large",
     "422": "The input is not valid",
+    "503": "The store or the broker is unreachable for now: try again after the Retry-After seconds",
 }
 AUTH_FREE_PATHS = ("/auth/",)
 
