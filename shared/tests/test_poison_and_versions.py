@@ -196,3 +196,34 @@ def test_a_batch_reader_tells_an_unknown_major_from_a_broken_contract():
         READS_V1.read_record(raw({**v1, "starts_at": "never"}), adapter)
     # a consumer written for both majors reads either
     assert Reads({1, 2}).read_record(raw({**v1, "schema_version": 2}), adapter)[0].schema_version == 2
+
+
+async def test_the_middleware_reports_a_failing_offset_and_clears_it_when_the_partition_moves_on():
+    from pymongo.errors import AutoReconnect
+
+    metrics = ServiceMetrics("unit")
+    settings = ServiceSettings(service_name="unit", consumer_stuck_after_seconds=0)
+    from hoks_shared.messaging.broker import dead_letter_sink
+
+    sink = dead_letter_sink(settings, metrics)
+    sink.retry_backoff_s = 0
+    broker = create_broker(settings, metrics, sink)
+    naming = TopicNaming("unit.")
+    topic = naming.name(MEETING_SCHEDULE)
+
+    @subscriber(broker, naming, MEETING_SCHEDULE, "unit-group", reads=READS_V1)
+    async def on_event(event: MeetingScheduled, meta: Envelope) -> None:
+        if event.theme == "store-down":
+            raise AutoReconnect("store unreachable")
+
+    async with TestKafkaBroker(broker) as br:
+        with pytest.raises(AutoReconnect):  # the test broker hands the handler's error back
+            await br.publish(samples.meeting_scheduled(theme="store-down").model_dump(mode="json"), topic=topic,
+                             headers=headers("e1"), partition=0)
+        [stuck] = sink.progress.stuck()
+        assert (stuck.group, stuck.topic, stuck.partition) == ("unit-group", topic, 0)
+        assert metrics.registry.get_sample_value(
+            "hoks_consume_retries_total", {"topic": topic, "error_type": "AutoReconnect"}) == 1
+        await br.publish(samples.meeting_scheduled().model_dump(mode="json"), topic=topic,
+                         headers=headers("e2"), partition=0)
+        assert sink.progress.stuck() == []
