@@ -76,6 +76,16 @@ class ServiceMetrics:
             "hoks_referrals_overdue", "Open service referrals past their due date, per target",
             ["target"], registry=r,
         )
+        self.referrals_unassigned = Gauge(
+            "hoks_referrals_unassigned", "Open service referrals and Valpas tasks nobody is assigned to "
+            "(the units' unassigned queues; routed again as SIS facts arrive), per target",
+            ["target"], registry=r,
+        )
+        self.referrals_unassigned_stale = Gauge(
+            "hoks_referrals_unassigned_stale", "Unassigned open referrals made longer ago than "
+            "HOKS_REFERRALS_UNASSIGNED_ALERT_MINUTES, per target",
+            ["target"], registry=r,
+        )
         self.gauge_refresh_errors = Counter(
             "hoks_gauge_refresh_errors_total", "Failed periodic gauge refreshes", ["refresher"], registry=r,
         )

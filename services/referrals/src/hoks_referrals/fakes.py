@@ -60,6 +60,9 @@ class FakeReferrals:
                 load[r.assignee_oid] = load.get(r.assignee_oid, 0) + 1
         return load
 
+    async def waiting_for_routing(self) -> list[Referral]:
+        return [r for r in self.stored.values() if r.waits_for_routing]
+
     def event_types(self, referral_id: str) -> list[str]:
         return [e["body"]["event_type"] for e in self.outbox[referral_id]]
 

@@ -7,7 +7,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -56,6 +56,10 @@ class ReferralRepository(Protocol):
 
     async def open_load(self, unit_id: str, target: str) -> dict[str, int]:
         """Open referrals of the unit and target per assignee (routing balances on it)."""
+        ...
+
+    async def waiting_for_routing(self) -> list[Referral]:
+        """Open referrals without an assignee (the unassigned queues)."""
         ...
 
 
@@ -125,6 +129,8 @@ def referral_made(referral: Referral) -> ReferralMade:
 def events_of(referral: Referral) -> list[IntegrationEvent]:
     """The public events of the referral's last transition (none for a scheduled meeting)."""
     change = referral.changes[0] if referral.changes else None
+    if change == "made":  # a referral that waited for its student's unit is made public now
+        return [referral_made(referral)]
     if change == "accepted":
         assert referral.accepted_by_oid and referral.accepted_at
         return [ReferralAccepted(referral_id=referral.referral_id, student_oid=referral.student_oid,
@@ -151,7 +157,8 @@ def _entries(deps: Deps, referral: Referral, events: Sequence[IntegrationEvent])
 
 # --- creating -----------------------------------------------------------------------------
 
-async def _routed(deps: Deps, referral: Referral, staff_of: dict[str, list[Candidate]] | None = None) -> Referral:
+async def _routed(deps: Deps, referral: Referral, staff_of: dict[str, list[Candidate]] | None = None,
+                  *, warn: bool = True) -> Referral:
     """Route to a person; ``staff_of`` remembers the units' staff within one batch (a staff query
     is a scan on FerretDB)."""
     staff_of = {} if staff_of is None else staff_of
@@ -161,7 +168,7 @@ async def _routed(deps: Deps, referral: Referral, staff_of: dict[str, list[Candi
     load = await deps.referrals.open_load(referral.unit_id, referral.target)
     decision = route(deps.routing, referral.unit_id, referral.target, staff,
                      referral.responsible_teacher_oid, load)
-    if decision.routed_by == "unassigned":
+    if decision.routed_by == "unassigned" and warn:
         log.warning("referral not routed: nobody matches",
                     extra={"referral_id": referral.referral_id, "unit_id": referral.unit_id, "target": referral.target})
     return replace(referral, assignee_oid=decision.assignee_oid, routed_by=decision.routed_by)
@@ -170,8 +177,15 @@ async def _routed(deps: Deps, referral: Referral, staff_of: dict[str, list[Candi
 async def _create(deps: Deps, referral: Referral, staff_of: dict[str, list[Candidate]] | None = None) -> bool:
     if await deps.referrals.get(referral.referral_id) is not None:
         return False  # a repeat: the routing of the first one stands
-    referral = await _routed(deps, referral, staff_of)
-    created = await deps.referrals.create(referral, _entries(deps, referral, [referral_made(referral)]))
+    if referral.unit_known:
+        referral = await _routed(deps, referral, staff_of)
+        events = [referral_made(referral)]
+    else:  # the student's record has not arrived: routed and made public when it does
+        referral = replace(referral, routed_by="unassigned")
+        events = []
+        log.warning("referral waits for the student's SIS record",
+                    extra={"referral_id": referral.referral_id, "target": referral.target})
+    created = await deps.referrals.create(referral, _entries(deps, referral, events))
     if created:
         deps.notify(referral.referral_id)
         log.info("referral made", extra={"referral_id": referral.referral_id, "target": referral.target,
@@ -335,6 +349,57 @@ async def meeting_changed(event: MeetingRescheduled | MeetingCancelled, deps: De
         except Conflict:
             continue
     raise Conflict(f"referral {referral_id} kept changing")
+
+
+async def reroute_waiting(deps: Deps, *, student_oids: set[str] | None = None,
+                          unit_ids: set[str] | None = None) -> list[str]:
+    """Route again every open referral without an assignee (all of them, or those of the given
+    students and units, when SIS student or staff records arrived); returns the ids that changed.
+    A referral whose student's unit became known is made public now (``referral-made``)."""
+    changed_ids = []
+    staff_of: dict[str, list[Candidate]] = {}
+    for waiting in await deps.referrals.waiting_for_routing():
+        if student_oids is not None or unit_ids is not None:
+            if waiting.student_oid not in (student_oids or set()) and waiting.unit_id not in (unit_ids or set()):
+                continue
+        student = await deps.directory.student(waiting.student_oid)
+
+        async def decide(r: Referral, student: StudentFacts = student) -> Referral | None:
+            unit = r.unit_id if r.unit_known else student.unit_id
+            if unit is None:
+                return None
+            probe = replace(r, unit_id=unit, responsible_teacher_oid=r.responsible_teacher_oid
+                            or student.responsible_teacher_oid)
+            routed = await _routed(deps, probe, staff_of, warn=False)
+            return r.routed(unit, probe.responsible_teacher_oid, routed.assignee_oid, routed.routed_by or "unassigned")
+
+        for _attempt in range(ATTEMPTS):
+            current = await deps.referrals.get(waiting.referral_id)
+            changed = await decide(current) if current is not None else None
+            if changed is None:
+                break
+            try:
+                await _save(deps, changed)
+                changed_ids.append(changed.referral_id)
+                break
+            except Conflict:
+                continue
+    if changed_ids:
+        log.info("referrals routed again", extra={"count": len(changed_ids)})
+    return changed_ids
+
+
+def unassigned_by_target(referrals: Sequence[Referral], now: datetime,
+                         older_than: timedelta) -> tuple[dict[str, int], dict[str, int]]:
+    """Open referrals without an assignee per target, and those of them made before ``now - older_than``."""
+    waiting: Counter[str] = Counter()
+    stale: Counter[str] = Counter()
+    for r in referrals:
+        if r.waits_for_routing:
+            waiting[r.target] += 1
+            if r.made_at <= now - older_than:
+                stale[r.target] += 1
+    return dict(waiting), dict(stale)
 
 
 async def mark_overdue(deps: Deps) -> list[str]:

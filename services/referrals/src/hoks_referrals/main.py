@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Sequence
+from datetime import timedelta
 
 from faststream.asgi import AsgiFastStream
 
@@ -17,9 +19,16 @@ from hoks_referrals.adapters.repository import REFERRALS, MongoReferralRepositor
 from hoks_referrals.adapters.routing_config import load_routing
 from hoks_referrals.adapters.staff_directory import SisStaffDirectory
 from hoks_referrals.adapters.web_pages import build_pages_router
-from hoks_referrals.handlers import Deps, mark_overdue, open_and_overdue_by_target
+from hoks_referrals.handlers import (
+    Deps,
+    mark_overdue,
+    open_and_overdue_by_target,
+    reroute_waiting,
+    unassigned_by_target,
+)
 from hoks_referrals.settings import ReferralSettings
 from hoks_referrals.subscribers import build_router
+from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
 from hoks_shared.metrics import set_gauge_values
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
@@ -69,11 +78,28 @@ def build(settings: ServiceSettings | None = None,
         set_gauge_values(runtime.metrics.referrals_open, open_)
         set_gauge_values(runtime.metrics.referrals_overdue, overdue)
 
-    # a gauge refresher: a failing pass is counted (hoks_gauge_refresh_errors_total) and alerted on
+    async def routing_pass(_metrics: object = None) -> None:
+        """Route again what waits for an assignee; the unassigned gauges (alerted on when stale)."""
+        await reroute_waiting(deps)
+        waiting, stale = unassigned_by_target(await referrals.waiting_for_routing(), deps.clock.now(),
+                                              timedelta(minutes=config.unassigned_alert_minutes))
+        set_gauge_values(runtime.metrics.referrals_unassigned, waiting)
+        set_gauge_values(runtime.metrics.referrals_unassigned_stale, stale)
+
+    async def on_sis_records(events: Sequence[object]) -> None:
+        """SIS student or staff records arrived: route what waited for them, at once."""
+        students = {e.student_oid for e in events if isinstance(e, StudentUpserted)}
+        units = {u for e in events if isinstance(e, StaffUpserted) for u in e.unit_ids}
+        if students or units:
+            await reroute_waiting(deps, student_oids=students, unit_ids=units)
+
+    # gauge refreshers: a failing pass is counted (hoks_gauge_refresh_errors_total) and alerted on
     runtime.add_gauge_refresher("referrals-sla", sla_check, every_s=config.overdue_check_seconds)
+    runtime.add_gauge_refresher("referrals-routing", routing_pass, every_s=config.reroute_seconds)
     views = SisViews(runtime.db)
     app = create_app(
-        runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
+        runtime, [build_router(runtime, deps),
+                  build_sis_router(runtime, views, SIS_TOPICS, after_batch=on_sis_records)],
         indexed=[referrals, views],
         http_routers=[build_http_router(deps), build_pages_router(deps)],
         http_title="HOKS follow-up: referrals (palveluohjaus)",

@@ -20,3 +20,7 @@ class ReferralSettings(BaseSettings):
     valpas_deadline_school_days: int = Field(
         default=1, ge=0, le=10, description="Valpas notification deadline after the study right changed")
     provider_oid: Oid = Field(default=DEFAULT_PROVIDER_OID, description="The provider's organisation OID")
+    reroute_seconds: float = Field(
+        default=20.0, gt=0, description="How often referrals without an assignee are routed again (also on SIS records)")
+    unassigned_alert_minutes: float = Field(
+        default=60.0, gt=0, description="An unassigned referral older than this counts in hoks_referrals_unassigned_stale")

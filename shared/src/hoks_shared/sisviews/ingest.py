@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +32,13 @@ _SIS_EVENT: TypeAdapter[Any] = TypeAdapter(SisEvent)
 READS = Reads({1})
 
 
-async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: ServiceRuntime) -> None:
+#: Called with the batch's applied SIS events (e.g. to route what waited for them); its failure is
+#: logged, never fails the batch (the caller's periodic pass catches up).
+AfterBatch = Callable[[Sequence[Any]], Awaitable[None]]
+
+
+async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: ServiceRuntime,
+                       after_batch: AfterBatch | None = None) -> None:
     """Validate, dead-letter what is invalid, apply the rest; raises only on transient failures."""
     assert runtime.dead_letters is not None
     events, metas, kept = [], [], []
@@ -61,6 +67,11 @@ async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: Service
     for event, meta in zip(events, metas, strict=True):
         runtime.metrics.event_to_view.labels(event_type=event.event_type).observe(
             max(0.0, (now - meta.time).total_seconds()))
+    if after_batch is not None:
+        try:
+            await after_batch(events)
+        except Exception:  # noqa: BLE001 - the views are applied; the caller's periodic pass catches up
+            log.warning("after-batch hook failed", exc_info=True)
 
 
 class ForgetOnRebalance(ConsumerRebalanceListener):
@@ -76,11 +87,12 @@ class ForgetOnRebalance(ConsumerRebalanceListener):
         self.views.cache.clear()
 
 
-def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic]) -> KafkaRouter:
+def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic],
+                     after_batch: AfterBatch | None = None) -> KafkaRouter:
     router = KafkaRouter()
 
     @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis", listener=ForgetOnRebalance(views))
     async def on_sis_batch(msg: KafkaMessage) -> None:
-        await ingest_batch(msg.raw_message, views, runtime)
+        await ingest_batch(msg.raw_message, views, runtime, after_batch)
 
     return router

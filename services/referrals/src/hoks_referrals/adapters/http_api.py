@@ -104,6 +104,8 @@ async def load(repository: handlers.ReferralRepository, principal: Principal, vi
     """Narrow at the store (indexed queries on MongoDB) to what the view can contain for this
     caller; ``select`` then applies the object-level rules, which stay the authority."""
     me = principal.staff_oid
+    if view == "unassigned":  # the unassigned queues (select keeps the caller's units)
+        return await repository.waiting_for_routing()
     if principal.all_units or me is None:
         return await repository.find(open_only=view == "inbox")
     if view == "made":
@@ -122,6 +124,8 @@ def select(referrals: list[Referral], principal: Principal, view: str) -> list[R
                             (r.assignee_oid is None and can_act(principal, r)))])
     if view == "made":  # close the loop: what I referred and how it ended
         return inbox_order([r for r in visible if r.made_by_oid == me])
+    if view == "unassigned":  # nobody is assigned yet: the unit's counselors, managers and directors see these
+        return inbox_order([r for r in visible if r.waits_for_routing])
     return inbox_order(visible)
 
 
@@ -153,11 +157,12 @@ def build_http_router(deps: handlers.Deps) -> APIRouter:
         return present(changed)
 
     @router.get("", response_model=list[ReferralView], response_model_exclude_none=True,
-                summary="Referrals the caller may see: inbox (mine to handle), made (by me), or all")
+                summary="Referrals the caller may see: inbox (mine to handle), made (by me), unassigned "
+                        "(nobody assigned yet, of my units), or all")
     async def list_referrals(
         audit: AuditDep,
         principal: Principal = Depends(Allow(*STAFF_ROLES, Role.INTEGRATION_CLIENT, scope=READ_SCOPE)),
-        view: Literal["inbox", "made", "all"] = Query("all"),
+        view: Literal["inbox", "made", "all", "unassigned"] = Query("all"),
         student_oid: Oid | None = None,
         open_only: bool = False,
         limit: int = Query(100, ge=1, le=500, description="At most this many, in inbox order"),

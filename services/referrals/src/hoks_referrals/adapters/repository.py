@@ -141,6 +141,12 @@ class MongoReferralRepository:
                                      and e.get("assignee_oid"))
         return dict(load)
 
+    async def waiting_for_routing(self) -> list[Referral]:
+        """Open referrals without an assignee: found from the index entries, re-read and re-checked."""
+        ids = [e["id"] for e in await self.index.entries() if not e.get("assignee_oid")]
+        fresh = await self._get_many(ids)
+        return [r for r in fresh.values() if r is not None and r.waits_for_routing]
+
     async def reconcile_open_index(self) -> tuple[int, int]:
         """Repair the index from a scan of the open referrals (crash between a write and its index
         update); returns (added, dropped)."""

@@ -6,7 +6,7 @@ from hoks_shared.web.referral_labels import REFERRAL_CODE_KEYS, REFERRAL_CODE_LA
 
 _FI = {
     "page.title": "Palveluohjaukset", "tab.inbox": "Minulle osoitetut", "tab.made": "Tekemäni ohjaukset",
-    "tab.all": "Yksikön ohjaukset", "col.student": "Opiskelija", "col.target": "Kohde", "col.reason": "Syy",
+    "tab.all": "Yksikön ohjaukset", "tab.unassigned": "Vailla vastaanottajaa", "col.student": "Opiskelija", "col.target": "Kohde", "col.reason": "Syy",
     "col.status": "Tila", "col.due": "Kuitattava viimeistään", "col.made": "Tehty", "col.meeting": "Opiskelijapalaveri",
     "col.outcome": "Tulos", "col.actions": "Toiminnot", "action.accept": "Kuittaa vastaanotetuksi",
     "action.close": "Sulje tuloksella", "action.accept_close": "Kuittaa ja sulje", "action.choose_outcome": "Valitse tulos",
@@ -21,7 +21,7 @@ _FI = {
 }
 _EN = {
     "page.title": "Service referrals", "tab.inbox": "Assigned to me", "tab.made": "Referred by me",
-    "tab.all": "Unit's referrals", "col.student": "Student", "col.target": "Target", "col.reason": "Reason",
+    "tab.all": "Unit's referrals", "tab.unassigned": "Not assigned yet", "col.student": "Student", "col.target": "Target", "col.reason": "Reason",
     "col.status": "Status", "col.due": "Accept by", "col.made": "Made", "col.meeting": "Student meeting",
     "col.outcome": "Outcome", "col.actions": "Actions", "action.accept": "Accept",
     "action.close": "Close with outcome", "action.accept_close": "Accept and close", "action.choose_outcome": "Choose an outcome",
@@ -36,7 +36,7 @@ _EN = {
 }
 _SV = {
     "page.title": "Servicehänvisningar", "tab.inbox": "Tilldelade mig", "tab.made": "Mina hänvisningar",
-    "tab.all": "Enhetens hänvisningar", "col.student": "Studerande", "col.target": "Mål", "col.reason": "Orsak",
+    "tab.all": "Enhetens hänvisningar", "tab.unassigned": "Utan mottagare", "col.student": "Studerande", "col.target": "Mål", "col.reason": "Orsak",
     "col.status": "Status", "col.due": "Kvitteras senast", "col.made": "Gjord", "col.meeting": "Studerandemöte",
     "col.outcome": "Resultat", "col.actions": "Åtgärder", "action.accept": "Kvittera",
     "action.close": "Stäng med resultat", "action.accept_close": "Kvittera och stäng", "action.choose_outcome": "Välj resultat",

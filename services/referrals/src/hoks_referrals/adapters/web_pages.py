@@ -27,7 +27,7 @@ def build_pages_router(deps: handlers.Deps) -> APIRouter:
     @router.get("/referrals", response_class=HTMLResponse)
     async def inbox(request: Request, audit: AuditDep,
                     principal: Principal = Depends(AllowPage(*STAFF_ROLES)),
-                    view: Literal["inbox", "made", "all"] = "inbox") -> HTMLResponse:
+                    view: Literal["inbox", "made", "all", "unassigned"] = "inbox") -> HTMLResponse:
         from hoks_shared.web.render import render
 
         chosen = select(await load(deps.referrals, principal, view), principal, view)[:PAGE_SIZE]

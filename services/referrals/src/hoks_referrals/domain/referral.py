@@ -36,6 +36,11 @@ from hoks_shared.contracts.vocabulary import reasons_for as contract_reasons_for
 
 WELFARE_REASON = "welfare"
 WELFARE_OUTCOME = "handed-over"
+#: The unit of a referral whose student the SIS views do not know yet (a Valpas task from a
+#: study-right event that came before the student's record): nobody can be routed to it, and its
+#: ``referral-made`` waits until the student's unit is known (so every published referral, and
+#: every report figure, is in the unit whose staff see it).
+UNKNOWN_UNIT = "unassigned"
 DEFAULT_ACK_SCHOOL_DAYS = 5
 
 
@@ -146,6 +151,30 @@ class Referral:
     def welfare(self) -> bool:
         return is_welfare(self.target)
 
+    @property
+    def unit_known(self) -> bool:
+        return self.unit_id != UNKNOWN_UNIT
+
+    @property
+    def waits_for_routing(self) -> bool:
+        """Open and nobody to handle it yet: in the unit's unassigned queue, routed again as facts arrive."""
+        return self.is_open and self.assignee_oid is None
+
+    def routed(self, unit_id: str | None, responsible_teacher_oid: str | None, assignee_oid: str | None,
+               routed_by: str) -> Referral | None:
+        """Routed again now that more is known (the student's unit, staff); None when nothing
+        changes. A referral whose unit becomes known is ``made`` now (its event goes out with this
+        change); an assignee once set stays (people take over through accept)."""
+        if not self.waits_for_routing:
+            return None
+        unit = self.unit_id if self.unit_known or unit_id is None else unit_id
+        teacher = self.responsible_teacher_oid or responsible_teacher_oid
+        if (unit, teacher, assignee_oid) == (self.unit_id, self.responsible_teacher_oid, None):
+            return None
+        change = "routed" if self.unit_known else ("made" if unit != UNKNOWN_UNIT else "routed")
+        return self._next(change, unit_id=unit, responsible_teacher_oid=teacher, assignee_oid=assignee_oid,
+                          routed_by=routed_by)
+
     def _next(self, change: str, **fields: object) -> Referral:
         return replace(self, version=self.version + 1, changes=(change,), **fields)  # type: ignore[arg-type]
 
@@ -209,8 +238,9 @@ class Referral:
                           outcome_code=reason_code)
 
     def mark_overdue(self, today: date) -> Referral | None:
-        """Flag a referral not accepted by its SLA day; None when it is not (newly) overdue."""
-        if not self.is_open or self.accepted or self.overdue or today <= self.acknowledge_by:
+        """Flag a referral not accepted by its SLA day; None when it is not (newly) overdue. One
+        still waiting for its unit is not published yet: the unassigned gauge and alert cover it."""
+        if not self.is_open or self.accepted or self.overdue or today <= self.acknowledge_by or not self.unit_known:
             return None
         return self._next("overdue", overdue=True, overdue_since=today)
 
