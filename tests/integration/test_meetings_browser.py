@@ -122,7 +122,7 @@ async def test_checklist_filled_in_chromium_reaches_kafka_and_the_referrals_serv
                 await row[S3].locator('[data-field="hoks_checked"]').focus()
                 await page.keyboard.press("Space")  # override a suggestion from the keyboard (autosaved)
                 await page.keyboard.press("Enter")
-                await page.wait_for_function("document.querySelectorAll('tr.confirmed').length === 3")
+                await page.wait_for_function("() => document.querySelectorAll('tr.confirmed').length === 3")
                 assert await page.text_content("#confirmed-count") == "3"
                 SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
                 await page.screenshot(path=str(SCREENSHOT), full_page=True)
