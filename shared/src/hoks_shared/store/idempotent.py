@@ -1,9 +1,12 @@
 """Idempotent view updates, each one atomic single-document update.
 
-``apply_once``: the document remembers the ids of the events applied to it (``_applied``); the
-filter excludes documents that already hold the id, and the upsert then fails on the unique
-``_id``: the event is recognised as a duplicate without a transaction. (Entity snapshots from the
-SIS use source versions instead: ``hoks_shared.sisviews``.)
+``apply_once``: the document remembers the ids of the events applied to it (``_applied``). The
+id is checked on a read by ``_id`` and added (``$addToSet``) in the same write as the update,
+which is filtered by ``_id`` alone: FerretDB 1.24 answers any other filter with a scan of the
+whole collection, under the write lock of its database. The update must be idempotent (a
+``$set`` of state computed from the event), since two consumers delivered the same event at the
+same moment (a rebalance) may both write it. (Entity snapshots from the SIS use source versions
+instead: ``hoks_shared.sisviews``.)
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 APPLIED = "_applied"
 
@@ -43,11 +45,9 @@ async def apply_once(
     event_id: str,
     update: dict[str, Any],
 ) -> ApplyResult:
-    marker = {"$push": {APPLIED: event_id}}
-    try:
-        await collection.update_one(
-            {"_id": doc_id, APPLIED: {"$ne": event_id}}, merge_updates(update, marker), upsert=True
-        )
-    except DuplicateKeyError:
+    held = await collection.find_one({"_id": doc_id}, {APPLIED: 1})
+    if held is not None and event_id in (held.get(APPLIED) or ()):
         return ApplyResult.DUPLICATE
+    await collection.update_one({"_id": doc_id}, merge_updates(update, {"$addToSet": {APPLIED: event_id}}),
+                                upsert=True)
     return ApplyResult.APPLIED

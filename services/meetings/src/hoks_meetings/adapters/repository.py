@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict, fields
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from pymongo import UpdateOne
@@ -25,7 +25,9 @@ from hoks_shared.store.idempotent import ApplyResult, apply_once
 from hoks_shared.store.outbox import OUTBOX, outbox_update
 
 MEETINGS = "meetings"
-#: Meetings listed per participant (``person:<oid>``) and per unit (``unit:<id>``).
+#: Meetings listed per participant (``person:<oid>``) and per unit and month of the meeting
+#: (``unit:<id>:<yyyy-mm>``: a unit's list grows by hundreds of meetings a year, and FerretDB
+#: rewrites a whole document on every change; ``unit:<id>`` is the older list of all months).
 MEETING_INDEX = "meeting_index"
 _SUMMARY = {"_applied": 0, OUTBOX: 0, "checklist": 0}
 _RECORD_FIELDS = {f.name for f in fields(MeetingRecord)}
@@ -105,6 +107,20 @@ def work_from_doc(doc: dict[str, Any]) -> MeetingWork:
     )
 
 
+#: how far ahead a unit's meeting list reaches (an academic year and a month)
+UNIT_LIST_MONTHS = 13
+
+
+def unit_key(unit_id: str, when: datetime) -> str:
+    return f"unit:{unit_id}:{when.astimezone(UTC):%Y-%m}"
+
+
+def months_from(start: datetime, count: int) -> list[datetime]:
+    first = start.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return [first.replace(year=first.year + (first.month - 1 + i) // 12, month=(first.month - 1 + i) % 12 + 1)
+            for i in range(count)]
+
+
 class MongoMeetingRepository:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.collection = db[MEETINGS]
@@ -126,7 +142,7 @@ class MongoMeetingRepository:
     async def _index(self, record: MeetingRecord) -> None:
         """List the meeting under each participant and its unit (read by ``_id``: no scans)."""
         entry = {f"m.{field_key(record.meeting_id)}": {"id": record.meeting_id, "starts_at": record.starts_at}}
-        keys = [f"person:{p.person_oid}" for p in record.participants] + [f"unit:{record.unit_id}"]
+        keys = [f"person:{p.person_oid}" for p in record.participants] + [unit_key(record.unit_id, record.starts_at)]
         await self.index.bulk_write([UpdateOne({"_id": k}, {"$set": entry}, upsert=True) for k in keys],
                                     ordered=False)
 
@@ -173,5 +189,8 @@ class MongoMeetingRepository:
             cursor = self.collection.find({"starts_at": {"$gte": since}}, _SUMMARY)
             found = [_from_doc(d) async for d in cursor]
         else:
-            found = [m for unit in sorted(unit_ids) for m in await self._listed(f"unit:{unit}", since)]
+            keys = [f"unit:{unit}" for unit in sorted(unit_ids)] + [
+                unit_key(unit, month) for unit in sorted(unit_ids) for month in months_from(since, UNIT_LIST_MONTHS)]
+            listed = await asyncio.gather(*(self._listed(key, since) for key in keys))
+            found = list({m.meeting_id: m for part in listed for m in part}.values())
         return sorted((m for m in found if m.starts_at >= since), key=lambda m: m.starts_at)
