@@ -59,10 +59,12 @@ def latency_line(name: str, ms: list[float]) -> str:
             f"max={max(ms):8.1f} ms")
 
 
-def meeting(i: int, unit: str = "unit-bench", when: datetime | None = None) -> MeetingScheduled:
-    starts = (when or datetime(2027, 2, 1, 9, tzinfo=UTC)) + timedelta(hours=i % 200)
+def meeting(i: int, when: datetime | None = None) -> MeetingScheduled:
+    """The ``i``-th meeting of a demo-like year: 6 units, 16 counselors, over 8 months."""
+    starts = (when or datetime(2026, 9, 1, 9, tzinfo=UTC)) + timedelta(days=(i * 7) % 240, hours=i % 6)
     return MeetingScheduled(
-        meeting_id=f"mtg-bench-{uuid.uuid4().hex[:12]}", kind="group", unit_id=unit, group_id=f"BENCH{i % 50:02d}",
+        meeting_id=f"mtg-bench-{uuid.uuid4().hex[:12]}", kind="group", unit_id=f"unit-{i % 6}",
+        group_id=f"BENCH{i % 220:03d}",
         academic_year="2026-2027", round=1 + i % 5, theme="study-progress",
         responsible_teacher_oid=f"1.2.246.562.24.7{i % 90:010d}", starts_at=starts,
         ends_at=starts + timedelta(minutes=45),
@@ -163,7 +165,7 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
         nonlocal staged
         docs = []
         for _ in range(count):
-            event = meeting(staged, when=datetime.now(UTC) + timedelta(days=30))
+            event = meeting(staged, when=datetime.now(UTC) + timedelta(days=1))
             staged += 1
             docs.append({"_id": event.meeting_id, **outbox_fields([planner.publisher.entry(event)])})
         for start in range(0, len(docs), 50):
@@ -192,6 +194,10 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
         sent = await trickle(args.seconds)
         await wait_for(sent)
         print(latency_line(f"trickle of {args.rate:g}/s, no other load (baseline)", latencies))
+        latencies.clear()
+        await stage(args.burst)
+        await wait_for(args.burst)
+        print(latency_line(f"burst of {args.burst} staged at once, no other load (baseline)", latencies))
 
         demo = DemoInstitution(DemoSize.scaled(args.sis_students, seed=3, as_of=AS_OF))
         feed = [feed_record(e, naming) for e in demo.events()]
