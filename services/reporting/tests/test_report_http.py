@@ -176,7 +176,7 @@ async def test_exports_never_carry_a_formula_from_a_name(name):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as c:
         r = await c.get(f"/reports/units/{UNIT}.csv?{Q}", headers=h)
         x = await c.get(f"/reports/units/{UNIT}.xlsx?{Q}", headers=h)
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
     named = [row[0] for row in rows if row[1] == T1]
     assert named == ["'" + name]  # shown as text by spreadsheets
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)

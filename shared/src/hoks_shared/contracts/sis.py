@@ -53,6 +53,8 @@ class GroupUpserted(_SisRecord):
     group_id: LocalId
     code: str = Field(min_length=1, max_length=64)
     unit_id: LocalId
+    unit_name: str | None = Field(default=None, max_length=200,
+                                  description="The unit's name as staff know it (pages show it instead of the id)")
     qualification_code: str | None = Field(default=None, max_length=16)
     study_type: Code = "pt"
     start_date: date

@@ -204,10 +204,12 @@ def create_app(
         runtime.broker.include_router(router)
     if runtime.http is None:
         from hoks_shared.web.app import create_http_app, sis_demo_users
+        from hoks_shared.web.page_context import PageContext
 
         runtime.http = create_http_app(
             http_title or f"HOKS follow-up: {runtime.name}", http_routers, verifier=runtime.verifier,
-            audit=runtime.audit, demo_users=sis_demo_users(runtime.db), description=http_description)
+            audit=runtime.audit, demo_users=sis_demo_users(runtime.db), description=http_description,
+            page_context=PageContext(runtime.db, runtime.metrics))
 
     @get(include_in_schema=False)
     async def health(scope: Any) -> AsgiResponse:

@@ -24,8 +24,10 @@ from hoks_shared.auth.tokens import InvalidToken, TokenVerifier
 from hoks_shared.web.api_docs import add_api_docs
 from hoks_shared.web.body_limit import BodyLimit
 from hoks_shared.web.error_docs import install_error_docs
+from hoks_shared.web.i18n import COMMON
 from hoks_shared.web.input_errors import install_input_errors
 from hoks_shared.web.unavailable import install_unavailable
+from hoks_shared.web.page_context import PageContext
 from hoks_shared.web.render import SHARED_TEMPLATES, render, ui_settings
 from hoks_shared.web.same_origin import SameOriginWrites
 from hoks_shared.web.security_headers import SecurityHeaders
@@ -39,6 +41,8 @@ class DemoUser:
     units: list[str] = field(default_factory=list)
     staff_oid: str | None = None
     scopes: list[str] = field(default_factory=list)
+    #: codes of the groups the person works with (responsible teacher, counselor, ...)
+    groups: list[str] = field(default_factory=list)
 
 
 DemoUsers = Callable[[], Awaitable[list[DemoUser]]]
@@ -65,6 +69,7 @@ def create_http_app(
     demo_users: DemoUsers | None = None,
     version: str = "1",
     description: str = "",
+    page_context: PageContext | None = None,
 ) -> FastAPI:
     app = FastAPI(title=title, version=version, description=description,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
@@ -79,6 +84,8 @@ def create_http_app(
     install_unavailable(app)
     app.state.verifier = verifier
     app.state.audit = audit
+    if page_context is not None:
+        install_page_context(app, page_context)
     dev = verifier.dev_issuer is not None
     cookie = verifier.settings.session_cookie
 
@@ -89,12 +96,16 @@ def create_http_app(
     auth = APIRouter(prefix="/auth", tags=["sign-in"], include_in_schema=False)
 
     @auth.get("/login")
-    async def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002
-        users = None
+    async def login_page(request: Request, next: str = "/", q: str = "") -> Response:  # noqa: A002
+        users, total = None, 0
         if dev:
-            users = [DIRECTOR, INTEGRATION] + (await demo_users() if demo_users else [])
+            everyone = [DIRECTOR, INTEGRATION] + (await demo_users() if demo_users else [])
+            total = len(everyone)
+            unit_names = getattr(request.state, "unit_names", {})
+            users = [u for u in everyone if matches(u, q, unit_names)][:LOGIN_ROWS]
         return render(request, SHARED_TEMPLATES, "login.html",
-                      {"users": users, "next": _safe_next(next), "dev_auth": dev})
+                      {"users": users, "next": _safe_next(next), "dev_auth": dev, "q": q[:100], "total": total,
+                       "max_rows": LOGIN_ROWS})
 
     @auth.get("/dev/sign-in")
     async def dev_sign_in(request: Request, user: str, next: str = "/") -> Response:  # noqa: A002
@@ -133,23 +144,63 @@ def create_http_app(
     return app
 
 
-def sis_demo_users(db: Any, limit_per_role: int = 6) -> DemoUsers:
-    """Demo users from the service's ``sis_staff`` view: a few of every role."""
+def sis_demo_users(db: Any, limit: int = 5000) -> DemoUsers:
+    """Demo users from the service's ``sis_staff`` view (all of them, up to ``limit``), each with the
+    codes of the groups they work with from the ``sis_groups`` view."""
 
     async def load() -> list[DemoUser]:
-        per_role: dict[str, int] = {}
-        users: list[DemoUser] = []
-        async for doc in db["sis_staff"].find({}, limit=2000):
-            roles = [r for r in doc.get("roles", [])]
-            role = roles[0] if roles else "?"
-            if per_role.get(role, 0) >= limit_per_role:
-                continue
-            per_role[role] = per_role.get(role, 0) + 1
-            users.append(DemoUser(doc["_id"], doc.get("display_name", doc["_id"]), roles,
-                                  list(doc.get("unit_ids", [])), staff_oid=doc["_id"]))
+        groups: dict[str, set[str]] = {}
+        async for doc in db["sis_groups"].find({}, {"code": 1, "responsible_teacher_oids": 1, "counselor_oid": 1,
+                                                    "special_needs_teacher_oid": 1, "curator_oid": 1}):
+            for oid in group_people(doc):
+                groups.setdefault(oid, set()).add(doc.get("code") or doc["_id"])
+        users = [DemoUser(doc["_id"], doc.get("display_name", doc["_id"]), list(doc.get("roles", [])),
+                          list(doc.get("unit_ids", [])), staff_oid=doc["_id"],
+                          groups=sorted(groups.get(doc["_id"], ())))
+                 async for doc in db["sis_staff"].find({}, limit=limit)]
         return sorted(users, key=lambda u: (u.roles[0] if u.roles else "", u.name))
 
     return load
 
 
-TEMPLATES = Path(__file__).parent / "templates"
+def group_people(group: dict[str, Any]) -> list[str]:
+    """Staff OIDs named on a group document of the SIS view."""
+    people = list(group.get("responsible_teacher_oids") or [])
+    people += [group[k] for k in ("counselor_oid", "special_needs_teacher_oid", "curator_oid") if group.get(k)]
+    return people
+
+
+#: rows the development sign-in page lists at once (the search narrows them down)
+LOGIN_ROWS = 60
+
+
+def matches(user: DemoUser, query: str, unit_names: dict[str, str]) -> bool:
+    """Every word of ``query`` is in the user's name, role (code or any language's label), unit
+    (id or name) or group codes, case-insensitively."""
+    words = query.lower().split()
+    if not words:
+        return True
+    labels = [catalog.get(f"role.{r}", "") for catalog in COMMON.values() for r in user.roles]
+    haystack = " ".join([user.name, *user.roles, *labels, *user.units,
+                         *(unit_names.get(u, "") for u in user.units), *user.groups]).lower()
+    return all(word in haystack for word in words)
+
+
+def install_page_context(app: FastAPI, context: PageContext) -> None:
+    """Pages (``/ui/...`` and the sign-in page) get unit names and the SIS intake in ``request.state``."""
+    app.add_middleware(PageContextMiddleware, context=context)
+
+
+class PageContextMiddleware:
+    def __init__(self, app: Any, context: PageContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and scope.get("method") == "GET" and (
+                path.startswith("/ui") or path == "/auth/login"):
+            state = scope.setdefault("state", {})
+            state["unit_names"] = await self.context.unit_names()
+            state["intake"] = await self.context.intake()
+        await self.app(scope, receive, send)

@@ -15,6 +15,12 @@ Catalog = Mapping[str, Mapping[str, str]]
 #: Labels of the shared layout (header, navigation, sign-in).
 COMMON: Catalog = {
     "fi": {
+        "auth.all_units": "kaikki yksiköt", "study.pt": "perustutkinto", "study.at": "ammattitutkinto", "study.eat": "erikoisammattitutkinto",
+        "intake.busy": "Tietoja päivitetään", "intake.students": "opiskelijaa saatu",
+        "intake.pending": "SIS-muutosta vielä käsittelemättä", "intake.partial": "Listat voivat olla vielä vajaita.",
+        "auth.search": "Hae nimellä, roolilla, yksiköllä tai ryhmällä", "auth.search_button": "Hae",
+        "auth.shown": "näytetään", "auth.of": "/", "auth.col.name": "Nimi", "auth.col.roles": "Rooli",
+        "auth.col.units": "Yksikkö", "auth.col.groups": "Ryhmät", "auth.none": "Ei osumia.",
         "app.title": "HOKS-seuranta", "nav.meetings": "Palaverit", "nav.referrals": "Palveluohjaukset",
         "nav.reports": "Raportit", "nav.schedule": "Aikataulu", "auth.sign_out": "Kirjaudu ulos",
         "auth.sign_in": "Kirjaudu sisään", "auth.dev_notice": "Kehitysympäristön kirjautuminen — ei tuotantokäyttöön",
@@ -27,6 +33,12 @@ COMMON: Catalog = {
         "role.integration-client": "integraatio",
     },
     "sv": {
+        "auth.all_units": "alla enheter", "study.pt": "grundexamen", "study.at": "yrkesexamen", "study.eat": "specialyrkesexamen",
+        "intake.busy": "Uppgifterna uppdateras", "intake.students": "studerande mottagna",
+        "intake.pending": "SIS-ändringar ännu obehandlade", "intake.partial": "Listorna kan ännu vara ofullständiga.",
+        "auth.search": "Sök på namn, roll, enhet eller grupp", "auth.search_button": "Sök",
+        "auth.shown": "visas", "auth.of": "/", "auth.col.name": "Namn", "auth.col.roles": "Roll",
+        "auth.col.units": "Enhet", "auth.col.groups": "Grupper", "auth.none": "Inga träffar.",
         "app.title": "PUK-uppföljning", "nav.meetings": "Möten", "nav.referrals": "Servicehänvisningar",
         "nav.reports": "Rapporter", "nav.schedule": "Schema", "auth.sign_out": "Logga ut",
         "auth.sign_in": "Logga in", "auth.dev_notice": "Inloggning för utvecklingsmiljön — inte för produktion",
@@ -39,6 +51,12 @@ COMMON: Catalog = {
         "role.integration-client": "integration",
     },
     "en": {
+        "auth.all_units": "all units", "study.pt": "initial VET", "study.at": "further VET", "study.eat": "specialist VET",
+        "intake.busy": "Data is being updated", "intake.students": "students received",
+        "intake.pending": "SIS changes still to process", "intake.partial": "Lists may still be incomplete.",
+        "auth.search": "Search by name, role, unit or group", "auth.search_button": "Search",
+        "auth.shown": "shown", "auth.of": "of", "auth.col.name": "Name", "auth.col.roles": "Role",
+        "auth.col.units": "Unit", "auth.col.groups": "Groups", "auth.none": "No matches.",
         "app.title": "HOKS follow-up", "nav.meetings": "Meetings", "nav.referrals": "Referrals",
         "nav.reports": "Reports", "nav.schedule": "Schedule", "auth.sign_out": "Sign out",
         "auth.sign_in": "Sign in", "auth.dev_notice": "Development sign-in — not for production",

@@ -35,6 +35,11 @@ def local_time(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
     return value.astimezone(ZoneInfo(ui_settings().time_zone)).strftime(fmt)
 
 
+def thousands(value: int | float) -> str:
+    """A count as Finnish and Swedish write it (and readable in English): ``4 220``."""
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
 @lru_cache(maxsize=16)
 def environment(templates_dir: str) -> Environment:
     env = Environment(
@@ -53,9 +58,11 @@ def render(request: Request, templates_dir: str | Path, name: str, context: dict
     lang = language_of(request)
     t = translator(lang, *([translations] if translations else []))
     principal = getattr(request.state, "principal", None)
+    unit_names: dict[str, str] = getattr(request.state, "unit_names", {})
     html = environment(str(templates_dir)).get_template(name).render(
         request=request, lang=lang, t=t, principal=principal, nav=ui_settings().nav(), csp_nonce=csp_nonce(request),
-        **context)
+        unit_name=lambda unit_id: unit_names.get(unit_id, unit_id), intake=getattr(request.state, "intake", None),
+        number=thousands, **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hoks_shared.web.i18n import Catalog
 
 FI = {
+    "theme.referral-follow-up": "Palveluohjauksen jatko", "theme.student-meeting": "Opiskelijan palaveri",
+    "meeting.row_state": "Tila",
     "meetings.title": "Palaverini", "meetings.today": "Tänään", "meetings.upcoming": "Tulevat",
     "meetings.none": "Ei tulevia palavereja.", "meetings.when": "Aika", "meetings.kind": "Tyyppi",
     "meetings.subject": "Ryhmä / opiskelija", "meetings.theme": "Teema", "meetings.my_role": "Roolini",
@@ -78,6 +80,8 @@ FI = {
 }
 
 SV = {
+    "theme.referral-follow-up": "Uppföljning av hänvisning", "theme.student-meeting": "Studerandes möte",
+    "meeting.row_state": "Status",
     "meetings.title": "Mina möten", "meetings.today": "I dag", "meetings.upcoming": "Kommande",
     "meetings.none": "Inga kommande möten.", "meetings.when": "Tid", "meetings.kind": "Typ",
     "meetings.subject": "Grupp / studerande", "meetings.theme": "Tema", "meetings.my_role": "Min roll",
@@ -151,6 +155,8 @@ SV = {
 }
 
 EN = {
+    "theme.referral-follow-up": "Referral follow-up", "theme.student-meeting": "Student meeting",
+    "meeting.row_state": "Row",
     "meetings.title": "My meetings", "meetings.today": "Today", "meetings.upcoming": "Upcoming",
     "meetings.none": "No upcoming meetings.", "meetings.when": "When", "meetings.kind": "Kind",
     "meetings.subject": "Group / student", "meetings.theme": "Theme", "meetings.my_role": "My role",

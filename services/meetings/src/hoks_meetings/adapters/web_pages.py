@@ -13,15 +13,20 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoks_meetings.adapters.http_api import VIEWERS, MeetingId, MeetingsDeps, start_of_today, viewer_of
+from hoks_meetings.adapters.page_errors import ERROR_TEXTS, PATTERNS
 from hoks_meetings.adapters.translations import TRANSLATIONS
 from hoks_meetings.domain.checklist import OUTCOMES, RuleViolation, effective_attendance
 from hoks_meetings.domain.themes import theme_of
 from hoks_meetings.domain.vocabulary import ACTION_CODES, CHECK_ITEMS, HOKS_UPDATES, REFERRAL_REASONS, REFERRAL_TARGETS
 from hoks_meetings.handlers import my_meetings, open_meeting
 from hoks_shared.auth import AllowPage, AuditDep, Principal
+from hoks_shared.web.i18n import LANGUAGES, language_of, translator
+from hoks_shared.web.page_errors import GENERIC, error_table
 from hoks_shared.web.render import render
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: the meeting page's labels and the texts of the API refusals it can meet
+MEETING_PAGE = {lang: {**TRANSLATIONS[lang], **ERROR_TEXTS[lang], **GENERIC[lang]} for lang in LANGUAGES}
 
 
 def build_pages(deps: MeetingsDeps) -> APIRouter:
@@ -57,8 +62,9 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
             "targets": REFERRAL_TARGETS, "reasons": REFERRAL_REASONS, "hoks_updates": HOKS_UPDATES,
             "action_codes": ACTION_CODES, "attendance": effective_attendance(view.meeting, view.work),
             "action_slots": 3,
+            "errors": error_table(PATTERNS, translator(language_of(request), MEETING_PAGE)),
             "names": await deps.directory.staff_names([p.person_oid for p in view.meeting.participants
                                                        if p.role not in ("student", "guardian")]),
-        }, TRANSLATIONS)
+        }, MEETING_PAGE)
 
     return router

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
@@ -76,14 +76,17 @@ def build_api_router(deps: ReportDeps) -> APIRouter:
         return [u for u in await deps.queries(selection()).units()
                 if access.sees_unit(principal, u["unit_id"]) or Role.INTEGRATION_CLIENT in principal.roles]
 
-    async def _export(request: Request, principal: Principal, unit_id: str, sel: Selection, kind: str) -> Response:
+    async def _export(request: Request, principal: Principal, unit_id: str, sel: Selection, kind: str,
+                      sep: str | None = None) -> Response:
         access.ensure_unit(principal, unit_id)
         report = await unit_report(deps, unit_id, sel)
-        t = translator(language_of(request), TRANSLATIONS)
+        lang = language_of(request)
+        t = translator(lang, TRANSLATIONS)
         names = {r["teacher_oid"]: r["teacher_name"] for r in report["teachers"] if r["teacher_oid"]}
         stem = f"hoks-report-{unit_id}-{report['academic_year']}-r{report['round']}"
         if kind == "csv":
-            body, media = exports.to_csv(report, names, t, sel.stale_months), "text/csv; charset=utf-8"
+            body = exports.to_csv(report, names, t, sel.stale_months, sep or exports.default_separator(lang))
+            media = "text/csv; charset=utf-8"
         else:
             body = exports.to_xlsx(report, names, t, sel.stale_months)
             media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,10 +94,13 @@ def build_api_router(deps: ReportDeps) -> APIRouter:
                         headers={"content-disposition": f'attachment; filename="{stem}.{kind}"'})
 
     @router.get("/units/{unit_id}.csv", summary="The per-teacher report as CSV (labels in ?lang=fi|sv|en)",
+                description="UTF-8 with a byte-order mark. Separated by semicolons for fi and sv (what Finnish "
+                            "and Swedish Excel expect), by commas for en; ``sep`` chooses otherwise.",
                 response_class=Response, responses={200: {"content": {"text/csv": {}}}})
     async def export_csv(request: Request, unit_id: UnitId, sel: Sel,
-                         principal: Principal = Depends(Allow(*access.EXPORT_ROLES, Role.COUNSELOR))) -> Response:
-        return await _export(request, principal, unit_id, sel, "csv")
+                         principal: Principal = Depends(Allow(*access.EXPORT_ROLES, Role.COUNSELOR)),
+                         sep: Literal["semicolon", "comma"] | None = None) -> Response:
+        return await _export(request, principal, unit_id, sel, "csv", sep)
 
     @router.get("/units/{unit_id}.xlsx", summary="The per-teacher report as an Excel workbook",
                 response_class=Response, responses={200: {"content": {

@@ -30,10 +30,10 @@ class Selection:
         year = self.year or academic_year(self.as_of)
         if self.round is not None:
             return year, self.round
-        checked = [t["round"] for t in await queries.trends(unit_id) if t["academic_year"] == year]
+        checked = [t["round"] for t in await queries.trends(unit_id) if t["academic_year"] == year and t["round"] > 0]
         if checked:
             return year, max(checked)
-        rounds = [p["round"] for p in await queries.periods(unit_id) if p["academic_year"] == year]
+        rounds = [p["round"] for p in await queries.periods(unit_id) if p["academic_year"] == year and p["round"] > 0]
         return year, min(rounds, default=1)
 
     def rules(self, base: FigureRules) -> FigureRules:
@@ -43,7 +43,7 @@ class Selection:
 
 def selection(
     year: Annotated[str | None, Query(pattern=YEAR_PATTERN, description="Academic year, e.g. 2026-2027")] = None,
-    round: Annotated[int | None, Query(ge=0, le=12, description="Round of the year (0: none)")] = None,  # noqa: A002
+    round: Annotated[int | None, Query(ge=0, le=12, description="Round of the year (1…); 0 holds the figures of student-level meetings, which belong to no round")] = None,  # noqa: A002
     as_of: Annotated[date | None, Query(description="Report date (default today)")] = None,
     stale_months: Annotated[int, Query(ge=1, le=36, description="HOKS counts as not updated after this")] = 6,
 ) -> Selection:

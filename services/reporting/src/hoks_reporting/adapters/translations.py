@@ -5,6 +5,8 @@ from __future__ import annotations
 from hoks_shared.web.i18n import Catalog
 
 _FI = {
+    "page.export_csv_comma": "CSV pilkuin eroteltuna", "page.export_csv_semicolon": "CSV puolipistein eroteltuna",
+    "page.axis_round": "Kierros", "page.axis_share": "% käsitellyistä", "page.trend_empty": "ei vielä",
     "fig.students": "Opiskelijat", "fig.groups": "Ryhmät", "fig.students_checked": "Käsitellyt opiskelijat",
     "fig.hoks_checked": "HOKS tarkistettu", "fig.measures_taken": "Toimenpiteet tehty",
     "fig.committed": "Kiinnittynyt", "fig.progressing": "Etenee HOKSin mukaan",
@@ -35,6 +37,8 @@ _FI = {
     "target.welfare-group": "monialainen asiantuntijaryhmä",
 }
 _SV = {
+    "page.export_csv_comma": "CSV med kommatecken", "page.export_csv_semicolon": "CSV med semikolon",
+    "page.axis_round": "Omgång", "page.axis_share": "% av behandlade", "page.trend_empty": "inte ännu",
     "fig.students": "Studerande", "fig.groups": "Grupper", "fig.students_checked": "Behandlade studerande",
     "fig.hoks_checked": "PUK kontrollerad", "fig.measures_taken": "Åtgärder vidtagna", "fig.committed": "Engagerad",
     "fig.progressing": "Framskrider enligt PUK", "fig.hoks_update_needed": "PUK behöver uppdateras",
@@ -65,6 +69,8 @@ _SV = {
     "target.welfare-group": "sektorsövergripande expertgrupp",
 }
 _EN = {
+    "page.export_csv_comma": "CSV with commas", "page.export_csv_semicolon": "CSV with semicolons (Finnish Excel)",
+    "page.axis_round": "Round", "page.axis_share": "% of students checked", "page.trend_empty": "none yet",
     "fig.students": "Students", "fig.groups": "Groups", "fig.students_checked": "Students reviewed",
     "fig.hoks_checked": "HOKS checked", "fig.measures_taken": "Measures taken", "fig.committed": "Committed",
     "fig.progressing": "Progressing per HOKS", "fig.hoks_update_needed": "HOKS update needed",

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoks_reporting.adapters import access
 from hoks_reporting.adapters.http_api import GroupId, ReportDeps, TeacherOid, UnitId, group_students, unit_report
 from hoks_reporting.adapters.selection import Sel, Selection, selection
+from hoks_reporting.adapters.trend_chart import TICKS, selectable_rounds, trend_slots
 from hoks_reporting.adapters.translations import TRANSLATIONS
 from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain.figures import FIGURES, percent
@@ -65,9 +66,10 @@ def build_page_router(deps: ReportDeps) -> APIRouter:
         year, round_ = report["academic_year"], report["round"]
         counselors = await queries.counselors(unit_id, year)
         counselor_names = await deps.names.staff(c["counselor_oid"] for c in counselors)
-        rounds = sorted({p["round"] for p in periods if p["academic_year"] == year} | {1, 2, 3, 4, 5, round_})
+        rounds = selectable_rounds(periods, year, round_)
         return render(request, TEMPLATES, "unit.html", {
-            "report": report, "figures": FIGURES, "bars": _bars(report["teachers"]), "trends": trends,
+            "report": report, "figures": FIGURES, "bars": _bars(report["teachers"]),
+            "trend": trend_slots(trends, year), "ticks": TICKS,
             "counselors": counselors, "counselor_names": counselor_names, "sel": sel,
             "years": _year_options(periods, sel.as_of, year), "rounds": rounds, "query": _query(sel, year, round_),
             "pct": percent,

@@ -101,6 +101,7 @@ class DemoInstitution:
         n_units = min(len(UNITS), max(2, math.ceil(total_groups / 40)))
         self.units = [UNITS[i] for i in range(n_units)]
         self.unit_ids = [u[0] for u in self.units]
+        self.unit_names = {u[0]: u[3] for u in self.units}
         people = iter(range(1, 10**9))
         self.staff: list[_Staff] = []
 
@@ -167,6 +168,7 @@ class DemoInstitution:
         for g in self.groups:
             yield GroupUpserted(
                 source_version=1, group_id=g.group_id, code=g.group_id, unit_id=g.unit_id,
+                unit_name=self.unit_names[g.unit_id],
                 qualification_code=g.qualification, study_type=g.study_type, start_date=g.start,
                 planned_end_date=g.end, responsible_teacher_oids=[g.teacher], counselor_oid=g.counselor,
                 special_needs_teacher_oid=g.special_needs, curator_oid=g.curator,

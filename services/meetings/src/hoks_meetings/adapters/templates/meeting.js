@@ -7,11 +7,16 @@
   const message = document.getElementById("message");
   const rows = () => Array.from(table.querySelectorAll("tbody tr[data-student]"));
 
-  function reasonOf(body) {
-    if (!body) return "";
-    if (typeof body.detail === "string") return body.detail;
-    if (Array.isArray(body.detail)) return body.detail.map(d => (d.loc || []).slice(1).join(".") + ": " + d.msg).join("; ");
-    return JSON.stringify(body);
+  // the API answers in English (its contract); the page shows the refusal in its own language
+  const errorTexts = JSON.parse(document.getElementById("error-texts").textContent);
+  function reasonOf(body, status) {
+    const detail = body && typeof body.detail === "string" ? body.detail : "";
+    for (const [pattern, text] of errorTexts) {
+      if (!pattern) return text.replace("{status}", String(status || ""));
+      const match = detail.match(new RegExp(pattern));
+      if (match) return text.replace("$1", match[1] || "");
+    }
+    return "";
   }
 
   async function send(method, url, data) {
@@ -49,7 +54,7 @@
       state.textContent = "✓ " + root.dataset.saved;
     } else {
       tr.classList.add("error");
-      state.textContent = reasonOf(result.body) || ("HTTP " + result.status);
+      state.textContent = reasonOf(result.body, result.status);
     }
     updateCount();
     return result.ok;
@@ -88,7 +93,7 @@
     const box = event.target;
     if (!box.dataset.person) return;
     const result = await send("PUT", api + "/attendance", {attendance: [{person_oid: box.dataset.person, present: box.checked}]});
-    message.textContent = result.ok ? "" : reasonOf(result.body);
+    message.textContent = result.ok ? "" : reasonOf(result.body, result.status);
   });
 
   const saveRecord = document.getElementById("save-record");
@@ -101,7 +106,7 @@
     })).filter(a => a.action_code);
     const result = await send("PUT", api + "/student-record",
       {hoks_update: section.querySelector('[name="hoks_update"]').value, actions});
-    message.textContent = result.ok ? "✓ " + root.dataset.saved : reasonOf(result.body);
+    message.textContent = result.ok ? "✓ " + root.dataset.saved : reasonOf(result.body, result.status);
   });
 
   document.getElementById("complete").addEventListener("click", async () => {
@@ -112,7 +117,7 @@
       message.className = "good";
       setTimeout(() => window.location.reload(), 800);
     } else {
-      message.textContent = reasonOf(result.body);
+      message.textContent = reasonOf(result.body, result.status);
       message.className = "bad";
       if (pending.length) pending[0].querySelector("input,select").focus();
     }

@@ -1,0 +1,119 @@
+"""What a finished staff page must hold to, checked in a real browser: it fits the window without
+sideways scrolling, shows no untranslated key or raw code, and has no serious accessibility
+violation (axe-core's rules, from the npm registry, run inside the page)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+#: axe-core, pinned in ``tests/a11y/package.json`` and installed by npm (``./dev setup`` or on first use).
+A11Y_DIR = Path(__file__).resolve().parents[4] / "tests" / "a11y"
+AXE_JS = A11Y_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+#: Visible text that is a code or a key rather than words: ``theme.referral-follow-up``,
+#: ``study-skills``, ``round-window-passed``, ``unit-tech``. Hyphenated Finnish words
+#: ("Sosiaali- ja terveysala", "HOKS-seuranta") have a capital letter or a space after the hyphen.
+KEY_PATTERN = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+(?:-[a-z0-9]+)*)+(?![\w/-])")
+CODE_PATTERN = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w/@-])")
+#: Text that may look like a code but is not one: e-mail-less URLs, file names, ISO days.
+ALLOWED = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{4}|[\w.-]+\.(?:csv|xlsx|ics|json|html))$")
+
+
+def axe_available() -> bool:
+    return AXE_JS.exists() or ensure_axe() is not None
+
+
+@lru_cache(maxsize=1)
+def ensure_axe() -> Path | None:
+    """axe-core's script, installed with ``npm ci`` from the committed lock file when it is missing."""
+    if AXE_JS.exists():
+        return AXE_JS
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    cache = os.environ.get("HOKS_CACHE_DIR", str(A11Y_DIR.parents[1] / ".cache"))
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent", "--cache", f"{cache}/npm"],
+                   cwd=A11Y_DIR, check=True, timeout=300)
+    return AXE_JS if AXE_JS.exists() else None
+
+
+def translated_words(*catalogs: Any) -> frozenset[str]:
+    """Code-like words that translations themselves use ("opinto-ohjaaja", "follow-up"): words, not codes."""
+    words: set[str] = set()
+    for catalog in catalogs:
+        for labels in catalog.values():
+            for label in labels.values():
+                words.update(m.group(0) for m in CODE_PATTERN.finditer(label))
+    return frozenset(words)
+
+
+def raw_codes(text: str, words: frozenset[str] = frozenset()) -> list[str]:
+    """Words of ``text`` that look like untranslated keys or codes (``words`` are known words)."""
+    found = []
+    for pattern in (KEY_PATTERN, CODE_PATTERN):
+        for match in pattern.finditer(text):
+            word = match.group(0)
+            if not ALLOWED.match(word) and word not in words:
+                found.append(word)
+    return sorted(set(found))
+
+
+@dataclass
+class PageFindings:
+    url: str
+    overflow_px: int = 0
+    codes: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.overflow_px > 0:
+            out.append(f"{self.url}: scrolls sideways by {self.overflow_px} px")
+        if self.codes:
+            out.append(f"{self.url}: raw codes or keys shown: {', '.join(self.codes[:12])}")
+        out += [f"{self.url}: {v}" for v in self.violations]
+        return out
+
+
+#: The page's visible text, including labels of buttons and options (not scripts or hidden parts).
+_VISIBLE_TEXT = """() => {
+  const parts = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || el.closest('script,style,template,[hidden],[aria-hidden="true"]')) continue;
+    if (el.closest('option') || el.getClientRects().length) parts.push(node.textContent);
+  }
+  for (const el of document.querySelectorAll('[title],[aria-label],[placeholder]'))
+    parts.push(el.getAttribute('title') || '', el.getAttribute('aria-label') || '', el.getAttribute('placeholder') || '');
+  return parts.join('\\n');
+}"""
+
+_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+async def check_page(page: Any, url: str, words: frozenset[str] = frozenset()) -> PageFindings:
+    """Run the three checks on the page that is open in ``page``."""
+    findings = PageFindings(url)
+    findings.overflow_px = int(await page.evaluate(_OVERFLOW))
+    findings.codes = raw_codes(await page.evaluate(_VISIBLE_TEXT), words)
+    script = ensure_axe()
+    if script is not None:
+        if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
+            await page.evaluate(script.read_text(encoding="utf-8") + "\n;undefined")
+        result = await page.evaluate("""async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        findings.violations = [f"{v['impact']} {v['id']} ({v['help']}): {'; '.join(v['nodes'])}"
+                               for v in result if v["impact"] in SERIOUS]
+    return findings
