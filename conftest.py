@@ -5,3 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("HOKS_AUTH_MODE", "dev")
+
+
+def pytest_addoption(parser):  # noqa: ANN001, ANN201
+    parser.addoption("--full", action="store_true", default=False,
+                     help="the fault suite's long run (tests/faults): longer outages, hung broker and store, replicas")

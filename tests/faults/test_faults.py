@@ -1,0 +1,206 @@
+"""Faults injected mid-burst; every scenario must end with 0 lost and 0 duplicated effects.
+
+Each scenario sends its own SIS records, half of its checklists, injects the fault, sends the
+other half, waits (bounded) until the effects have settled, counts them and adds a row to the
+table printed at the end of the session. The bounded set runs in CI; ``--full`` adds the long
+faults.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+from pymongo import MongoClient
+
+from hoks_shared.testing.auth import auth_headers
+from tests.faults.conftest import FaultEnv
+from tests.faults.harness import wait_for
+from tests.faults.workload import Effects, Scenario, checklist_events, count, send, table_row
+
+pytestmark = pytest.mark.faults
+
+Fault = Callable[[FaultEnv], dict[str, object]]
+
+
+def sis_arrived(env: FaultEnv, scenario: Scenario) -> bool:
+    client: MongoClient = MongoClient(env.infra.mongodb_url, serverSelectionTimeoutMS=3000)
+    try:
+        students = sorted(scenario.students)
+        return all(client[f"hoks_{svc}"]["sis_students"].count_documents({"_id": {"$in": students}}) == len(students)
+                   for svc in ("referrals", "scheduler"))
+    finally:
+        client.close()
+
+
+def run(env: FaultEnv, name: str, fault: Fault | None, settle_s: float = 150) -> tuple[Effects, dict[str, object]]:
+    scenario = Scenario(name)
+    send(env.infra.bootstrap, scenario.sis_events())
+    wait_for(lambda: sis_arrived(env, scenario), 90, f"{name}: SIS records in the services' views", every_s=1)
+    half = len(scenario.checklists) // 2
+    send(env.infra.bootstrap, checklist_events(scenario.checklists[:half]))
+    started = time.monotonic()
+    seen = fault(env) if fault is not None else {}
+    send(env.infra.bootstrap, checklist_events(scenario.checklists[half:]))
+    effects: list[Effects] = []
+
+    def settled() -> bool:
+        effects[:] = [count(scenario, env.infra.bootstrap, env.infra.mongodb_url)]
+        return effects[0].settled
+
+    try:
+        wait_for(settled, settle_s, f"{name}: effects settled", every_s=2)
+    except TimeoutError:
+        pass  # the counts below say what is missing
+    recovered = time.monotonic() - started
+    result = effects[0]
+    env.rows.append(table_row(name, result, recovered))
+    print(table_row(name, result, recovered))
+    return result, seen
+
+
+def assert_exact(env: FaultEnv, effects: Effects) -> None:
+    logs = "\n".join(f"--- {k}\n{s.log_tail()}" for k, s in env.services.items())
+    assert (effects.lost, effects.duplicated) == (0, 0), f"{effects}\n{logs}"
+    assert effects.referrals == effects.expected
+
+
+def restart(env: FaultEnv, key: str) -> None:
+    env.services[key].start()
+    env.services[key].wait_healthy(120)
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+def kill9(key: str) -> Fault:
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)  # mid-burst: the first half is being handled
+        env.services[key].kill9()
+        restart(env, key)
+        return {}
+    return inject
+
+
+def broker_outage(seconds: float) -> Fault:
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)
+        env.infra.kill("kafka")
+        time.sleep(seconds / 2)
+        health = {k: s.health() for k, s in env.services.items()}
+        time.sleep(seconds / 2)
+        env.infra.start("kafka")
+        for service in env.services.values():
+            service.wait_healthy(120)
+        return {"health during": health}
+    return inject
+
+
+def store_outage(seconds: float) -> Fault:
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)
+        env.infra.kill("ferretdb")
+        time.sleep(min(5.0, seconds / 2))  # longer than a probe round
+        referrals = env.services["referrals"]
+        api = httpx.get(f"{referrals.url}/referrals", headers=auth_headers("director"), timeout=30)
+        health = {k: s.health() for k, s in env.services.items()}
+        time.sleep(max(0.0, seconds - 5.0))
+        env.infra.start("ferretdb")
+        for service in env.services.values():
+            service.wait_healthy(120)
+        return {"api during": (api.status_code, api.headers.get("retry-after")), "health during": health}
+    return inject
+
+
+def hang(key: str, seconds: float) -> Fault:
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)
+        target = env.services[key]
+        target.pause()
+        time.sleep(seconds)
+        target.resume()
+        target.wait_healthy(120)
+        return {}
+    return inject
+
+
+def hang_infra(component: str, seconds: float) -> Fault:
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)
+        env.infra.pause(component)
+        time.sleep(seconds)
+        env.infra.resume(component)
+        for service in env.services.values():
+            service.wait_healthy(120)
+        return {}
+    return inject
+
+
+def replicas_one_killed(env: FaultEnv) -> dict[str, object]:
+    second = env.services.get("referrals-2") or env.add_service("referrals", "referrals-2")
+    second.wait_healthy(120)
+    time.sleep(3.0)  # let the group rebalance onto both
+    env.services["referrals"].kill9()
+    time.sleep(2.0)
+    restart(env, "referrals")
+    return {}
+
+
+# --- the bounded set (CI) -----------------------------------------------------------------------
+
+def test_no_fault_baseline(fault_env):
+    effects, _ = run(fault_env, "none (baseline)", None)
+    assert_exact(fault_env, effects)
+
+
+@pytest.mark.parametrize("key", ["referrals", "scheduler"])
+def test_kill9_of_a_service_mid_burst(fault_env, key):
+    effects, _ = run(fault_env, f"kill -9 {key}", kill9(key))
+    assert_exact(fault_env, effects)
+
+
+def test_broker_killed_and_restarted(fault_env):
+    seconds = 20.0 if fault_env.full else 8.0
+    effects, seen = run(fault_env, f"broker kill -9, {seconds:.0f} s down", broker_outage(seconds))
+    assert_exact(fault_env, effects)
+    assert 200 not in seen["health during"].values(), seen  # /health says the broker is gone
+
+
+def test_store_stopped_and_started(fault_env):
+    seconds = 60.0 if fault_env.full else 8.0
+    effects, seen = run(fault_env, f"store kill -9, {seconds:.0f} s down", store_outage(seconds))
+    assert_exact(fault_env, effects)
+    assert seen["api during"] == (503, "5"), seen  # never a 500
+    assert 200 not in seen["health during"].values(), seen
+
+
+def test_service_hung_with_sigstop(fault_env):
+    seconds = 30.0 if fault_env.full else 8.0
+    effects, _ = run(fault_env, f"SIGSTOP referrals {seconds:.0f} s", hang("referrals", seconds))
+    assert_exact(fault_env, effects)
+
+
+# --- the long run (--full) ----------------------------------------------------------------------
+
+long_only = pytest.mark.skipif("not config.getoption('--full')", reason="long fault run: --full")
+
+
+@long_only
+@pytest.mark.parametrize("component", ["kafka", "ferretdb"])
+def test_broker_or_store_hung_with_sigstop(fault_env, component):
+    effects, _ = run(fault_env, f"SIGSTOP {component} 30 s", hang_infra(component, 30.0), settle_s=240)
+    assert_exact(fault_env, effects)
+
+
+@long_only
+def test_two_replicas_one_killed(fault_env):
+    effects, _ = run(fault_env, "2 referrals replicas, one kill -9", replicas_one_killed, settle_s=240)
+    assert_exact(fault_env, effects)
+
+
+@long_only
+@pytest.mark.parametrize("key", ["meetings", "reporting"])
+def test_kill9_of_the_other_services(fault_env, key):
+    effects, _ = run(fault_env, f"kill -9 {key}", kill9(key))
+    assert_exact(fault_env, effects)
