@@ -158,3 +158,34 @@ async def test_the_sweep_leaves_fresh_entries_to_the_instance_that_staged_them(d
     assert await relay.drain_once(sweep=True) == 1
     assert published == ["o"]
     assert metrics.registry.get_sample_value("hoks_outbox_backlog", {"lane": "domain"}) == 1
+
+
+async def test_entries_passed_with_the_notice_are_published_and_removed_without_a_read(db):
+    """The audit trail inserts a record with its one entry and hands the entry to the relay, which
+    publishes it and removes it ($pullAll of the in-memory entry) without reading the record."""
+    from hoks_shared.messaging.publishing import EventPublisher
+    from hoks_shared.testing import samples
+    from hoks_shared.topics import TopicNaming
+
+    c = db.audit
+    entry = EventPublisher(None, TopicNaming(""), "/it").entry(samples.meeting_scheduled())  # type: ignore[arg-type]
+    await c.insert_one({"_id": "r1", **outbox_fields([entry])})
+    published: list[str] = []
+
+    async def send(e):
+        published.append(e["id"])
+
+    relay = OutboxRelay([c], send, ServiceMetrics("it"))
+    reads = 0
+    original = relay._read
+
+    async def counting_read(*args):
+        nonlocal reads
+        reads += 1
+        return await original(*args)
+
+    relay._read = counting_read  # type: ignore[method-assign]
+    relay.notify("audit", "r1", [entry])
+    assert await relay.drain_once(sweep=False) == 1
+    assert published == [entry["id"]] and reads == 0
+    assert await c.count_documents(DRAINED) == 1

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 
 class Notifier(Protocol):
-    def notify(self, collection: str | None = None, doc_id: Any = None) -> None: ...
+    def notify(self, collection: str | None = None, doc_id: Any = None,
+               entries: list[dict[str, Any]] | None = None) -> None: ...
 
 
 def audit_event(principal: Principal, *, action: Action, resource: str, resource_id: str,
@@ -84,5 +85,5 @@ class AuditTrail(AuditRecorder):
         await self.collection.insert_one({"_id": doc_id, "service": self.service,
                                           **event.model_dump(mode="json"), **outbox_fields([entry])})
         if self.relay is not None:
-            self.relay.notify(AUDIT_LOG, doc_id)
+            self.relay.notify(AUDIT_LOG, doc_id, [entry])  # the record's whole outbox: no read back
         return event

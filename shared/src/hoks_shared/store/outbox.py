@@ -123,7 +123,8 @@ class OutboxRelay:
         self.batch_documents = batch_documents
         self.sweep_min_age_seconds = sweep_min_age_seconds
         self._by_name = {c.name: c for c in collections}
-        self._notified: dict[tuple[str, Any], None] = {}  # insertion-ordered set
+        # insertion-ordered: (collection, _id) → the document's entries when the caller knew them
+        self._notified: dict[tuple[str, Any], list[dict[str, Any]] | None] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -138,10 +139,17 @@ class OutboxRelay:
                 self.collections.append(c)
                 self._by_name[c.name] = c
 
-    def notify(self, collection: str | None = None, doc_id: Any = None) -> None:
-        """Entries were staged (in ``doc_id`` of ``collection``, when given): drain soon."""
+    def notify(self, collection: str | None = None, doc_id: Any = None,
+               entries: list[dict[str, Any]] | None = None) -> None:
+        """Entries were staged (in ``doc_id`` of ``collection``, when given): drain soon.
+
+        ``entries``: the document's whole outbox, when the caller knows it (it has just inserted
+        the document with them, as the audit trail does); the relay then publishes them without
+        reading the document back."""
         if collection is not None and doc_id is not None:
-            self._notified[(collection, doc_id)] = None
+            key = (collection, doc_id)
+            # notified twice, or without its entries: read it back, it may hold more
+            self._notified[key] = None if key in self._notified or entries is None else list(entries)
         else:
             self._last_sweep = 0.0  # no ids given: sweep on the next pass
         self._wake.set()
@@ -198,13 +206,15 @@ class OutboxRelay:
         state = _PassState()
         while self._notified:
             keys = list(self._notified)[:self.batch_documents]
-            for key in keys:
-                del self._notified[key]
+            known = {key: self._notified.pop(key) for key in keys}
             try:
-                read = await asyncio.gather(*(self._read(self._by_name[name], doc_id) for name, doc_id in keys))
+                read = await asyncio.gather(*(self._read(self._by_name[name], doc_id) for name, doc_id in keys
+                                              if known[(name, doc_id)] is None))
             except Exception:
-                self._notified.update(dict.fromkeys(keys))  # the next pass tries them again
+                self._notified.update(known)  # the next pass tries them again
                 raise
+            read += [_Drain(self._by_name[name], doc_id, entries) for (name, doc_id), entries in known.items()
+                     if entries is not None]
             published += await self._publish([d for d in read if d is not None], state)
         if sweep:
             settled = datetime.now(UTC) - timedelta(seconds=self.sweep_min_age_seconds)
