@@ -227,3 +227,15 @@ async def test_the_middleware_reports_a_failing_offset_and_clears_it_when_the_pa
         await br.publish(samples.meeting_scheduled().model_dump(mode="json"), topic=topic,
                          headers=headers("e2"), partition=0)
         assert sink.progress.stuck() == []
+
+
+def test_a_consumer_of_some_event_types_leaves_the_others_alone_whatever_their_version():
+    reads = Reads({1}, event_types={"meeting-held"})
+    reads.check({}, {"event_type": "checklist-completed", "schema_version": 3})  # skipped by the handler anyway
+    reads.check({"ce_type": "fi.hoks.followup.checklist-completed",
+                 "ce_dataschema": "urn:hoks-followup:schema:checklist-completed:v3"}, None)
+    with pytest.raises(UnsupportedSchemaVersion):
+        reads.check({}, {"event_type": "meeting-held", "schema_version": 2})
+    with pytest.raises(UnsupportedSchemaVersion):
+        reads.check({"ce_type": "fi.hoks.followup.meeting-held",
+                     "ce_dataschema": "urn:hoks-followup:schema:meeting-held:v2"}, None)

@@ -8,17 +8,33 @@ faults.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from pymongo import MongoClient
 
+from hoks_shared.contracts.envelope import envelope_for
+from hoks_shared.messaging.dead_letter_copy import record_size
+from hoks_shared.testing import samples
 from hoks_shared.testing.auth import auth_headers
+from hoks_shared.topics import MEETING_OUTCOMES
 from tests.faults.conftest import FaultEnv
 from tests.faults.harness import wait_for
-from tests.faults.workload import Effects, Scenario, checklist_events, count, send, table_row
+from tests.faults.workload import (
+    Effects,
+    Scenario,
+    checklist_events,
+    count,
+    read_all,
+    send,
+    send_raw,
+    table_row,
+)
 
 pytestmark = pytest.mark.faults
 
@@ -137,6 +153,26 @@ def hang_infra(component: str, seconds: float) -> Fault:
     return inject
 
 
+def poison_and_a_newer_major(env: FaultEnv) -> dict[str, object]:
+    """Into the burst: an invalid checklist as large as the broker takes, and a valid-looking one
+    at major version 2 for a student of its own (a v1 reader must not make a referral of it)."""
+    student = samples.oid()
+    v2 = samples.checklist_completed(
+        meeting_id=f"mtg-v2-{student[-6:]}", completed_at=datetime.now(UTC),
+        rows=[samples.checklist_row(student, outcome="referral",
+                                    referral={"target": "special-needs-teacher", "reason_code": "study-skills"})])
+    v2_headers = envelope_for(v2, source="/faults").to_headers()
+    v2_body = {**v2.model_dump(mode="json"), "schema_version": 2}
+    key = v2.partition_key().encode()
+    wrapper = b'{"event_type": "checklist-completed", "junk": "%s"}'
+    poison_headers = {**v2_headers, "ce_id": f"poison-{student[-6:]}"}
+    poison = wrapper.replace(b"%s", b"x" * (1048588 - 400 - record_size(key, wrapper, poison_headers)))
+    send_raw(env.infra.bootstrap, MEETING_OUTCOMES.name,
+             [(key, poison, poison_headers), (key, json.dumps(v2_body).encode(), v2_headers)])
+    return {"v2_student": student, "v2_id": v2_headers["ce_id"], "poison_id": poison_headers["ce_id"],
+            "poison_sha256": hashlib.sha256(poison).hexdigest()}
+
+
 def replicas_one_killed(env: FaultEnv) -> dict[str, object]:
     second = env.services.get("referrals-2") or env.add_service("referrals", "referrals-2")
     second.wait_healthy(120)
@@ -173,6 +209,24 @@ def test_store_stopped_and_started(fault_env):
     assert_exact(fault_env, effects)
     assert seen["api during"] == (503, "5"), seen  # never a 500
     assert 200 not in seen["health during"].values(), seen
+
+
+def test_poison_and_a_newer_major_in_the_burst(fault_env):
+    effects, seen = run(fault_env, "poison (1 MiB) + a v2 checklist", poison_and_a_newer_major)
+    assert_exact(fault_env, effects)  # the valid records behind them were all applied
+    client: MongoClient = MongoClient(fault_env.infra.mongodb_url, serverSelectionTimeoutMS=3000)
+    try:
+        assert client["hoks_referrals"]["referrals"].count_documents({"student_oid": seen["v2_student"]}) == 0
+    finally:
+        client.close()
+    dead = {}
+    for record in read_all(fault_env.infra.bootstrap, MEETING_OUTCOMES, dlq=True):
+        headers = {k: v.decode() for k, v in record.headers}
+        if headers.get("dlq_consumer_group") == "hoks-referrals":
+            dead[headers.get("ce_id")] = headers
+    assert dead[seen["v2_id"]]["dlq_reason_code"] == "unsupported-schema-version"
+    poison = dead[seen["poison_id"]]
+    assert (poison["dlq_truncated"], poison["dlq_original_sha256"]) == ("true", seen["poison_sha256"])
 
 
 def test_service_hung_with_sigstop(fault_env):

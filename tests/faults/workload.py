@@ -95,17 +95,37 @@ def send(bootstrap: str, events: list[tuple[Topic, IntegrationEvent]]) -> None:
     asyncio.run(publish(bootstrap, events))
 
 
+def read_all(bootstrap: str, topic: Topic, *, dlq: bool = False) -> list[Any]:
+    return asyncio.run(_read_all(bootstrap, topic, dlq=dlq))
+
+
+async def _send_raw(bootstrap: str, topic: str, records: list[tuple[bytes, bytes, dict[str, str]]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", max_request_size=1048588)
+    await producer.start()
+    try:
+        for key, value, headers in records:
+            await producer.send_and_wait(topic, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()])
+    finally:
+        await producer.stop()
+
+
+def send_raw(bootstrap: str, topic: str, records: list[tuple[bytes, bytes, dict[str, str]]]) -> None:
+    """Records as they are (poison, other versions): no contract, no envelope of ours."""
+    asyncio.run(_send_raw(bootstrap, topic, records))
+
+
 def checklist_events(checklists: list[Any]) -> list[tuple[Topic, IntegrationEvent]]:
     return [(MEETING_OUTCOMES, c) for c in checklists]
 
 
-async def _read_all(bootstrap: str, topic: Topic) -> list[Any]:
-    """Every record on the topic now (up to its end offsets when the read began)."""
+async def _read_all(bootstrap: str, topic: Topic, *, dlq: bool = False) -> list[Any]:
+    """Every record on the topic (or its dead-letter topic) up to its end offsets when the read began."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                 auto_offset_reset="earliest")
     await consumer.start()
     try:
-        parts = [TopicPartition(topic.name, p) for p in range(topic.partitions)]
+        parts = ([TopicPartition(topic.dlq, 0)] if dlq
+                 else [TopicPartition(topic.name, p) for p in range(topic.partitions)])
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         end = await consumer.end_offsets(parts)
@@ -164,7 +184,7 @@ def count(scenario: Scenario, bootstrap: str, mongodb_url: str) -> Effects:
     per_referral = Counter(m["referral_id"] for m in meetings)
     made: dict[str, set[str]] = {}
     made_records = 0
-    for record in asyncio.run(_read_all(bootstrap, REFERRALS)):
+    for record in read_all(bootstrap, REFERRALS):
         try:
             body = json.loads(record.value)
         except ValueError:

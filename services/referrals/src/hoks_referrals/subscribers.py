@@ -11,6 +11,7 @@ from hoks_referrals.handlers import (
     meeting_changed,
     meeting_scheduled,
     refer_from_checklist,
+    student_meeting_held,
     valpas_from_study_rights,
 )
 from hoks_shared.contracts.meetings import (
@@ -30,8 +31,10 @@ from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, SIS_STUDY_RIG
 _STUDY_RIGHT: TypeAdapter[StudyRightStatus] = TypeAdapter(StudyRightStatus)
 
 
-#: The major schema versions of the outcome, calendar and study-right events this service is written for.
+#: The major schema versions of the calendar and study-right events this service is written for.
 READS = Reads({1})
+#: Of the meeting outcomes it reads completed checklists only (and skips the rest whatever their version).
+READS_CHECKLISTS = Reads({1}, event_types={ChecklistCompleted.EVENT_TYPE})
 
 
 def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
@@ -41,9 +44,11 @@ def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:
         result = ApplyResult.APPLIED if changed else ApplyResult.DUPLICATE
         runtime.metrics.observe_applied(event_type, result, meta.time)
 
-    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id, reads=READS)
+    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id, reads=READS_CHECKLISTS)
     async def on_meeting_outcome(event: MeetingOutcomeEvent, meta: Envelope) -> None:
         if not isinstance(event, ChecklistCompleted):
+            if event.referral_id is not None:  # a referral's student meeting recorded: closed in the same step
+                observe(event.event_type, await student_meeting_held(event, deps), meta)
             return
         created = await refer_from_checklist(event, deps)
         observe(event.event_type, bool(created), meta)

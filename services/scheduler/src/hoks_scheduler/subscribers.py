@@ -21,14 +21,15 @@ from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS
 log = logging.getLogger(__name__)
 
 
-#: The major schema versions of the referral and outcome events this service is written for.
-READS = Reads({1})
+#: The major schema versions of the events this service reads (it skips the other events of those topics).
+READS_REFERRALS = Reads({1}, event_types={ReferralMade.EVENT_TYPE})
+READS_OUTCOMES = Reads({1}, event_types={MeetingHeld.EVENT_TYPE})
 
 
 def build_router(runtime: ServiceRuntime, deps: SchedulerDeps) -> KafkaRouter:
     router = KafkaRouter()
 
-    @subscriber(router, runtime.naming, REFERRALS, runtime.group_id, reads=READS)
+    @subscriber(router, runtime.naming, REFERRALS, runtime.group_id, reads=READS_REFERRALS)
     async def on_referral(body: dict[str, Any], meta: Envelope) -> None:
         # Other referral events (accepted, closed, overdue and any the referrals service adds
         # later) are not the scheduler's business: skipped, never dead-lettered.
@@ -41,7 +42,7 @@ def build_router(runtime: ServiceRuntime, deps: SchedulerDeps) -> KafkaRouter:
         applied = ApplyResult.APPLIED if result.status == "scheduled" else ApplyResult.DUPLICATE
         runtime.metrics.observe_applied(event.event_type, applied, meta.time)
 
-    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id, reads=READS)
+    @subscriber(router, runtime.naming, MEETING_OUTCOMES, runtime.group_id, reads=READS_OUTCOMES)
     async def on_outcome(body: dict[str, Any], meta: Envelope) -> None:
         # checklist-completed and any other outcome are the referrals' and reports' business
         if body.get("event_type") != MeetingHeld.EVENT_TYPE:

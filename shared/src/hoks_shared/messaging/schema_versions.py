@@ -68,15 +68,30 @@ def body_major(body: Any) -> int | None:
 
 @dataclass(frozen=True)
 class Reads:
-    majors: frozenset[int]
+    """The majors a consumer reads; with ``event_types``, only those types are checked (a consumer
+    that skips the other events of its topic does not dead-letter them for their version)."""
 
-    def __init__(self, majors: Iterable[int]) -> None:
+    majors: frozenset[int]
+    event_types: frozenset[str] | None = None
+
+    def __init__(self, majors: Iterable[int], event_types: Iterable[str] | None = None) -> None:
         object.__setattr__(self, "majors", frozenset(majors))
+        object.__setattr__(self, "event_types", None if event_types is None else frozenset(event_types))
         if not self.majors:
             raise ValueError("a consumer reads at least one major version")
 
+    def _concerns(self, headers: Mapping[str, Any], body: Any) -> bool:
+        if self.event_types is None:
+            return True
+        event_type = body.get("event_type") if isinstance(body, Mapping) else None
+        if not isinstance(event_type, str):  # from the envelope: fi.hoks.followup.<type>
+            event_type = (_text(headers.get("ce_type")) or "").rsplit(".", 1)[-1]
+        return event_type in self.event_types
+
     def check(self, headers: Mapping[str, Any], body: Any) -> None:
         """Raises ``UnsupportedSchemaVersion`` when the header or the body names another major."""
+        if not self._concerns(headers, body):
+            return
         found = dataschema_major(_text(headers.get("ce_dataschema")))
         if found is not None and found not in self.majors:
             raise UnsupportedSchemaVersion(found, self.majors, "ce_dataschema")
