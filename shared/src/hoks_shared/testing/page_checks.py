@@ -27,22 +27,20 @@ CODE_PATTERN = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w/@-]
 ALLOWED = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{4}|[\w.-]+\.(?:csv|xlsx|ics|json|html))$")
 
 
-def axe_available() -> bool:
-    return AXE_JS.exists() or ensure_axe() is not None
-
-
 @lru_cache(maxsize=1)
-def ensure_axe() -> Path | None:
-    """axe-core's script, installed with ``npm ci`` from the committed lock file when it is missing."""
+def ensure_axe() -> Path:
+    """axe-core's script, installed with ``npm ci`` from the committed lock file when it is missing
+    (``./dev setup`` does the same). Without npm the check cannot run: that is an error, not a pass."""
     if AXE_JS.exists():
         return AXE_JS
     npm = shutil.which("npm")
     if npm is None:
-        return None
+        raise RuntimeError("the accessibility check needs axe-core: install npm (Debian package 'npm') "
+                           f"or run `npm ci` in {A11Y_DIR}")
     cache = os.environ.get("HOKS_CACHE_DIR", str(A11Y_DIR.parents[1] / ".cache"))
     subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent", "--cache", f"{cache}/npm"],
                    cwd=A11Y_DIR, check=True, timeout=300)
-    return AXE_JS if AXE_JS.exists() else None
+    return AXE_JS
 
 
 def translated_words(*catalogs: Any) -> frozenset[str]:
@@ -105,15 +103,14 @@ async def check_page(page: Any, url: str, words: frozenset[str] = frozenset()) -
     findings = PageFindings(url)
     findings.overflow_px = int(await page.evaluate(_OVERFLOW))
     findings.codes = raw_codes(await page.evaluate(_VISIBLE_TEXT), words)
-    script = ensure_axe()
-    if script is not None:
-        if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
-            await page.evaluate(script.read_text(encoding="utf-8") + "\n;undefined")
-        result = await page.evaluate("""async () => {
-          const r = await axe.run(document, {resultTypes: ['violations']});
-          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }""")
-        findings.violations = [f"{v['impact']} {v['id']} ({v['help']}): {'; '.join(v['nodes'])}"
-                               for v in result if v["impact"] in SERIOUS]
+    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # evaluated through the DevTools protocol: the pages' CSP (nonces) would refuse a script tag
+        await page.evaluate(ensure_axe().read_text(encoding="utf-8") + "\n;undefined")
+    result = await page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    findings.violations = [f"{v['impact']} {v['id']} ({v['help']}): {'; '.join(v['nodes'])}"
+                           for v in result if v["impact"] in SERIOUS]
     return findings
