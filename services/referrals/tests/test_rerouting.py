@@ -105,3 +105,30 @@ async def test_the_unassigned_queue_is_seen_by_the_units_counselors_managers_and
     page = await client.get("/ui/referrals?view=unassigned&lang=fi",
                             headers=auth_headers(Role.COUNSELOR, staff_oid=other_counselor, unit_ids=[UNIT]))
     assert page.status_code == 200 and "Vailla vastaanottajaa" in page.text and nobody.referral_id in page.text
+
+
+async def test_the_student_meeting_recorded_with_an_outcome_closes_the_referral_once():
+    from hoks_referrals.fakes import CURATOR
+    from hoks_shared.contracts.meetings import MeetingHeld
+    from hoks_shared.testing import samples
+
+    d = deps(NOW)
+    ref = await handlers.make_referral(handlers.NewReferral(
+        student_oid=samples.STUDENT, target="curator", reason_code="study-skills", origin="staff"), COUNSELOR, d)
+    assert ref.assignee_oid == CURATOR
+
+    def held(outcome):
+        return MeetingHeld(meeting_id=f"stu-{ref.referral_id}", kind="student", unit_id=UNIT, student_oid=samples.STUDENT,
+                           academic_year="2026-2027", theme="referral-follow-up", held_on=NOW.date(),
+                           attendance=[{"person_oid": samples.STUDENT, "role": "student", "present": True}],
+                           referral_id=ref.referral_id, referral_outcome=outcome, recorded_by_oid=CURATOR)
+
+    assert await handlers.student_meeting_held(held(None), d) is False  # kept open: its next step is an action
+    assert d.referrals.stored[ref.referral_id].is_open
+    assert await handlers.student_meeting_held(held("support-arranged"), d) is True
+    closed = d.referrals.stored[ref.referral_id]
+    assert (closed.status, closed.outcome_code, closed.closed_by_oid, closed.accepted_by_oid) == \
+        ("closed", "handed-over", CURATOR, CURATOR)  # welfare target: only the fact
+    assert d.referrals.event_types(ref.referral_id) == ["referral-made", "referral-accepted", "referral-closed"]
+    assert await handlers.student_meeting_held(held("support-arranged"), d) is False  # a repeat changes nothing
+    assert d.referrals.event_types(ref.referral_id) == ["referral-made", "referral-accepted", "referral-closed"]

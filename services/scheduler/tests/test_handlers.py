@@ -100,10 +100,23 @@ async def test_a_referral_meeting_avoids_the_participants_busy_slots():
     assert (m.day, m.slot) != (r1.day, r1.slot)
 
 
+async def test_a_curators_referral_gets_a_student_meeting_with_the_curator_as_the_specialist():
+    d = deps(students=[PLACEMENT])
+    curator = "1.2.246.562.24.20000000444"
+    result = await on_referral_made(d, samples.referral_made(referral_id="ref-c", target="curator", reason_code="welfare",
+                                                             assignee_oid=curator,
+                                                             made_at=datetime(2026, 9, 14, 10, tzinfo=UTC)))
+    assert result.status == "scheduled"
+    body = MeetingScheduled.model_validate(d.meetings.events("meeting-scheduled")[0])
+    assert {p.person_oid: p.role for p in body.participants}[curator] == "specialist"
+    assert body.referral_id == "ref-c" and body.student_oid == STUDENT
+
+
 async def test_welfare_referrals_and_unknown_students_make_no_meeting():
     d = deps(students=[PLACEMENT])
-    welfare = await on_referral_made(d, samples.referral_made(referral_id="ref-w", target="curator"))
-    assert welfare.status == "ignored"
+    welfare = await on_referral_made(d, samples.referral_made(referral_id="ref-w", target="psychologist",
+                                                              reason_code="welfare"))
+    assert welfare.status == "ignored"  # the psychologist and the welfare group: on the welfare side
     unknown = await on_referral_made(d, samples.referral_made(referral_id="ref-u",
                                                               student_oid="1.2.246.562.24.30000000099"))
     assert unknown.status == "unplaced" and unknown.reason == "student-unknown"

@@ -211,7 +211,8 @@ async def complete_meeting(meeting_id: str, viewer: Viewer, meetings: MeetingWor
                                     completed_at=now)
         ids.append(deterministic_event_id("checklist-completed", meeting_id))
         entries.append(outbox_entry(event, ids[-1]))
-    held = meeting_held(meeting, work, responsible_teacher_oid=teacher, completed_at=now, checklist_rows=len(rows))
+    held = meeting_held(meeting, work, responsible_teacher_oid=teacher, completed_at=now, checklist_rows=len(rows),
+                        completed_by=viewer.staff_oid)
     ids.append(deterministic_event_id("meeting-held", meeting_id))
     entries.append(outbox_entry(held, ids[-1]))
     if not await meetings.complete(meeting_id, viewer.staff_oid, now, entries):

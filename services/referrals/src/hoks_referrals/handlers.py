@@ -22,7 +22,13 @@ from hoks_referrals.domain.routing import Candidate, RoutingTable, route
 from hoks_referrals.domain.valpas import StudentFacts, candidates_worth_a_look, valpas_task
 from hoks_shared.contracts.envelope import deterministic_event_id
 from hoks_shared.contracts.event_base import IntegrationEvent
-from hoks_shared.contracts.meetings import ChecklistCompleted, MeetingCancelled, MeetingRescheduled, MeetingScheduled
+from hoks_shared.contracts.meetings import (
+    ChecklistCompleted,
+    MeetingCancelled,
+    MeetingHeld,
+    MeetingRescheduled,
+    MeetingScheduled,
+)
 from hoks_shared.contracts.referrals import ReferralAccepted, ReferralClosed, ReferralMade, ReferralOverdue
 from hoks_shared.contracts.sis import StudyRightStatus
 
@@ -295,6 +301,25 @@ async def close(referral_id: str, outcome_code: str, by_oid: str, deps: Deps, *,
     if accept_first:
         await _apply(deps, referral_id, lambda r: None if r.accepted else r.accept(by_oid, deps.clock.now()))
     return await _apply(deps, referral_id, lambda r: r.close(outcome_code, by_oid, deps.clock.now()))
+
+
+async def student_meeting_held(event: MeetingHeld, deps: Deps) -> bool:
+    """The referral's student-level meeting was recorded: closed in the same step when an outcome
+    was chosen (accepted first if it was not: the assignee held the meeting), else it stays open
+    (its next step is an action of the meeting). True when the referral changed; a repeat or an
+    already closed referral changes nothing."""
+    if event.referral_id is None or event.referral_outcome is None:
+        return False
+    by = event.recorded_by_oid
+    referral = await deps.referrals.get(event.referral_id)
+    if referral is None or not referral.is_open:
+        return False
+    by = by or referral.assignee_oid or referral.made_by_oid
+    at = deps.clock.now()
+    await _apply(deps, event.referral_id, lambda r: None if r.accepted or not r.is_open else r.accept(by, at))
+    closed = await _apply(deps, event.referral_id,
+                          lambda r: r.close(event.referral_outcome, by, at) if r.is_open else None)  # type: ignore[arg-type]
+    return closed.status == "closed"
 
 
 async def cancel(referral_id: str, reason_code: str, by_oid: str, deps: Deps) -> Referral:

@@ -16,6 +16,7 @@ from hoks_referrals.handlers import (
 )
 from hoks_shared.contracts.meetings import (
     ChecklistCompleted,
+    MeetingHeld,
     MeetingOutcomeEvent,
     MeetingScheduled,
     MeetingScheduleEvent,
@@ -33,8 +34,9 @@ _STUDY_RIGHT: TypeAdapter[StudyRightStatus] = TypeAdapter(StudyRightStatus)
 
 #: The major schema versions of the calendar and study-right events this service is written for.
 READS = Reads({1})
-#: Of the meeting outcomes it reads completed checklists only (and skips the rest whatever their version).
-READS_CHECKLISTS = Reads({1}, event_types={ChecklistCompleted.EVENT_TYPE})
+#: Of the meeting outcomes it reads completed checklists and held meetings (a referral's student
+#: meeting closes it) and skips the rest whatever their version.
+READS_CHECKLISTS = Reads({1}, event_types={ChecklistCompleted.EVENT_TYPE, MeetingHeld.EVENT_TYPE})
 
 
 def build_router(runtime: ServiceRuntime, deps: Deps) -> KafkaRouter:

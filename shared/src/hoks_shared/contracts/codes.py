@@ -63,6 +63,9 @@ ReasonCode = Annotated[Code, _member_of(ReferralReason),
 ClosingCode = Annotated[Code, _member_of(ReferralOutcome, CancellationReason),
                         Field(description=f"closed: one of {code_list_urn('referral-outcome')}; cancelled: "
                                           f"one of {code_list_urn('referral-cancellation-reason')}")]
+#: A referral outcome chosen where the referral is handled (e.g. in its student-level meeting).
+OutcomeCode = Annotated[Code, _member_of(ReferralOutcome),
+                        Field(description=f"One of {code_list_urn('referral-outcome')}")]
 
 
 def unknown_codes(name: str, values: list[str]) -> list[str]:

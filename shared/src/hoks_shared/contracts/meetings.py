@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from hoks_shared.contracts.event_base import IntegrationEvent
-from hoks_shared.contracts.codes import ReasonCode
+from hoks_shared.contracts.codes import OutcomeCode, ReasonCode
 from hoks_shared.contracts.identifiers import AcademicYear, Code, LocalId, Oid
 from hoks_shared.contracts.vocabulary import (
     ChecklistOutcome,
@@ -212,6 +212,11 @@ class MeetingHeld(_MeetingSubject):
     actions: list[AgreedAction] = Field(default_factory=list, max_length=30,
                                         description="Student-level: agreed actions with owner and due date")
     checklist_rows: int | None = Field(default=None, ge=0, description="Rows of the completed checklist")
+    referral_id: LocalId | None = Field(default=None, description="Student-level: the referral this meeting handled")
+    referral_outcome: OutcomeCode | None = Field(
+        default=None, description="Student-level meeting of a referral: the outcome it was closed with in the same "
+                                  "step; none = the referral stays open, its next step being one of the actions")
+    recorded_by_oid: Oid | None = Field(default=None, description="Who recorded (completed) the meeting")
 
     @model_validator(mode="after")
     def _student_present(self) -> Self:

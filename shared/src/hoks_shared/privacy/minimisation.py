@@ -31,6 +31,7 @@ CLOSED_CODE_FIELDS: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     "referral-made": {("reason_code",): ("referral-reason",)},
     "referral-closed": {("outcome_code",): ("referral-outcome", "referral-cancellation-reason")},
     "checklist-completed": {("rows", "*", "referral", "reason_code"): ("referral-reason",)},
+    "meeting-held": {("referral_outcome",): ("referral-outcome",)},
 }
 #: String schemas longer than this without a pattern/enum/format count as free text.
 FREE_TEXT_LENGTH = 64

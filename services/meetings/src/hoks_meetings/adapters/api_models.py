@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hoks_meetings.domain.vocabulary import ACTION_CODES, HOKS_UPDATES, REFERRAL_REASONS
+from hoks_shared.contracts.vocabulary import ReferralOutcome
 from hoks_shared.contracts.identifiers import Code, Oid
 from hoks_shared.contracts.vocabulary import ChecklistOutcome, ReferralTarget
 
@@ -54,6 +55,9 @@ class StudentRecordIn(_Input):
 
     hoks_update: HoksUpdateCode
     actions: list[ActionIn] = Field(default_factory=list, max_length=20)
+    referral_outcome: ReferralOutcome | None = Field(
+        default=None, description="The meeting of a referral: close it with this outcome in the same step "
+                                  "(none: it stays open; an action is its next step)")
 
 
 class ParticipantOut(BaseModel):
@@ -117,6 +121,7 @@ class ChecklistLineOut(BaseModel):
 class StudentRecordOut(BaseModel):
     hoks_update: str
     actions: list[ActionIn]
+    referral_outcome: str | None = None
 
 
 class MeetingDetail(MeetingSummary):

@@ -63,7 +63,10 @@ from hoks_shared.web.render import ui_settings
 
 VIEWERS = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR,
            Role.EDUCATION_MANAGER, Role.DIRECTOR)
-EDITORS = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER)
+#: Roles that may write to a meeting they take part in (the domain decides per meeting: group
+#: meetings only counselor and responsible teacher; student-level meetings any staff participant).
+EDITORS = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR, Role.PSYCHOLOGIST,
+           Role.CAREER_SERVICES)
 #: The shape of a provider-local id (as ``LocalId`` in the contracts).
 LOCAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 
@@ -139,7 +142,7 @@ def detail(view: MeetingView, viewer_oid: str | None) -> MeetingDetail:
         confirmed_rows=view.confirmed,
         student_record=StudentRecordOut(hoks_update=record.hoks_update, actions=[
             ActionIn(action_code=a.action_code, owner_oid=a.owner_oid, due_date=a.due_date)  # type: ignore[arg-type]
-            for a in record.actions]) if record else None,
+            for a in record.actions], referral_outcome=record.referral_outcome) if record else None,
         completed_at=view.work.completed_at,
     )
 
@@ -218,7 +221,8 @@ def build_api(deps: MeetingsDeps) -> APIRouter:
     async def put_student_record(meeting_id: MeetingId, body: StudentRecordIn, audit: AuditDep,
                                  principal: Principal = Depends(Allow(*EDITORS))) -> StudentRecordOut:
         record = StudentRecord(str(body.hoks_update), tuple(AgreedAction(str(a.action_code), a.owner_oid, a.due_date)
-                                                            for a in body.actions))
+                                                            for a in body.actions),
+                               str(body.referral_outcome) if body.referral_outcome else None)
         try:
             await record_student_outcome(meeting_id, record, viewer_of(principal), deps.meetings)
         except RuleViolation as exc:
@@ -227,7 +231,8 @@ def build_api(deps: MeetingsDeps) -> APIRouter:
         await audit.record(principal, action="update", resource="meeting-student-record", resource_id=meeting_id,
                            student_oid=meeting.student_oid if meeting else None,
                            endpoint="PUT /meetings/{meeting_id}/student-record")
-        return StudentRecordOut(hoks_update=record.hoks_update, actions=body.actions)
+        return StudentRecordOut(hoks_update=record.hoks_update, actions=body.actions,
+                                referral_outcome=record.referral_outcome)
 
     @router.post("/{meeting_id}/complete", response_model=CompletionOut,
                  summary="Complete the meeting: validates every row, emits checklist-completed and meeting-held",

@@ -85,7 +85,8 @@ def _row_from_doc(doc: dict[str, Any]) -> RowDraft:
 def _record_to_doc(record: StudentRecord) -> dict[str, Any]:
     return {"hoks_update": record.hoks_update,
             "actions": [{"action_code": a.action_code, "owner_oid": a.owner_oid,
-                         "due_date": datetime.combine(a.due_date, time())} for a in record.actions]}
+                         "due_date": datetime.combine(a.due_date, time())} for a in record.actions],
+            "referral_outcome": record.referral_outcome}
 
 
 def _record_from_doc(doc: dict[str, Any] | None) -> StudentRecord | None:
@@ -94,7 +95,7 @@ def _record_from_doc(doc: dict[str, Any] | None) -> StudentRecord | None:
     def day(v: Any) -> date:
         return v.date() if isinstance(v, datetime) else date.fromisoformat(str(v)[:10])
     return StudentRecord(doc["hoks_update"], tuple(AgreedAction(a["action_code"], a["owner_oid"], day(a["due_date"]))
-                                                  for a in doc.get("actions", ())))
+                                                  for a in doc.get("actions", ())), doc.get("referral_outcome"))
 
 
 def work_from_doc(doc: dict[str, Any]) -> MeetingWork:

@@ -29,10 +29,18 @@ from hoks_meetings.domain.vocabulary import (
     item_code,
     stored_reason,
 )
-from hoks_shared.contracts.vocabulary import ChecklistOutcome, reasons_for
+from hoks_shared.contracts.vocabulary import ChecklistOutcome, ReferralOutcome, reasons_for
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in ChecklistOutcome)
 EDITOR_ROLES = frozenset({"counselor", "responsible-teacher"})
+#: A student-level meeting is recorded by any staff member taking part (e.g. the specialist who
+#: received the referral); a group meeting by its counselor and responsible teacher.
+STUDENT_MEETING_EDITOR_ROLES = frozenset({"counselor", "responsible-teacher", "special-needs-teacher", "curator",
+                                          "specialist"})
+#: Outcomes a referral may be closed with in its student-level meeting (a welfare target keeps
+#: only ``handed-over``, whatever is chosen: the referrals service minimises it).
+MEETING_REFERRAL_OUTCOMES: tuple[str, ...] = tuple(
+    o.value for o in ReferralOutcome if o not in (ReferralOutcome.VALPAS_NOTIFIED, ReferralOutcome.HANDED_OVER))
 
 
 class RuleViolation(ValueError):
@@ -83,6 +91,8 @@ class StudentRecord:
 
     hoks_update: str
     actions: tuple[AgreedAction, ...] = ()
+    #: the referral's outcome, closing it in the same step; None keeps it open (an action is its next step)
+    referral_outcome: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,10 +113,15 @@ def ensure_open(meeting: MeetingRecord) -> None:
         raise RuleViolation("the meeting was cancelled", status=409)
 
 
+def editor_roles(meeting: MeetingRecord) -> frozenset[str]:
+    """The participant roles that may fill in ``meeting``."""
+    return STUDENT_MEETING_EDITOR_ROLES if meeting.kind == "student" else EDITOR_ROLES
+
+
 def editor_role(meeting: MeetingRecord, staff_oid: str | None) -> str | None:
     """The participant role that lets ``staff_oid`` fill in the meeting, if any."""
     for p in meeting.participants:
-        if p.person_oid == staff_oid and p.role in EDITOR_ROLES:
+        if p.person_oid == staff_oid and p.role in editor_roles(meeting):
             return p.role
     return None
 
@@ -162,6 +177,14 @@ def check_student_record(meeting: MeetingRecord, record: StudentRecord) -> None:
             raise RuleViolation(f"action_code must be one of {', '.join(ACTION_CODES)}")
         if action.due_date < meeting.starts_at.date():
             raise RuleViolation("an action's due date cannot be before the meeting")
+    if record.referral_outcome is not None:
+        if meeting.referral_id is None:
+            raise RuleViolation("a referral outcome is recorded only in the student-level meeting of a referral")
+        if record.referral_outcome not in MEETING_REFERRAL_OUTCOMES:
+            raise RuleViolation(f"referral_outcome must be one of {', '.join(MEETING_REFERRAL_OUTCOMES)}")
+    elif meeting.referral_id is not None and not record.actions:
+        raise RuleViolation("close the referral with an outcome, or keep it open with a next step: "
+                            "an action with its owner and due date")
 
 
 def effective_attendance(meeting: MeetingRecord, work: MeetingWork) -> dict[str, bool]:

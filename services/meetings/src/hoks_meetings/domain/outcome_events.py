@@ -43,7 +43,7 @@ def checklist_completed(meeting: MeetingRecord, rows: list[RowDraft], *, respons
 
 
 def meeting_held(meeting: MeetingRecord, work: MeetingWork, *, responsible_teacher_oid: str | None,
-                 completed_at: datetime, checklist_rows: int) -> MeetingHeld:
+                 completed_at: datetime, checklist_rows: int, completed_by: str | None = None) -> MeetingHeld:
     present = effective_attendance(meeting, work)
     record = work.student_record
     return MeetingHeld(
@@ -55,4 +55,7 @@ def meeting_held(meeting: MeetingRecord, work: MeetingWork, *, responsible_teach
         actions=[AgreedAction(action_code=a.action_code, owner_oid=a.owner_oid, due_date=a.due_date)
                  for a in (record.actions if record else ())],
         checklist_rows=checklist_rows,
+        referral_id=meeting.referral_id,
+        referral_outcome=record.referral_outcome if record else None,
+        recorded_by_oid=completed_by,
     )
