@@ -132,3 +132,30 @@ async def test_the_student_meeting_recorded_with_an_outcome_closes_the_referral_
     assert d.referrals.event_types(ref.referral_id) == ["referral-made", "referral-accepted", "referral-closed"]
     assert await handlers.student_meeting_held(held("support-arranged"), d) is False  # a repeat changes nothing
     assert d.referrals.event_types(ref.referral_id) == ["referral-made", "referral-accepted", "referral-closed"]
+
+
+async def test_a_teacher_starts_a_student_meeting_from_the_page_for_own_students_only():
+    import httpx
+
+    from hoks_referrals.adapters.http_api import build_http_router
+    from hoks_referrals.adapters.web_pages import build_pages_router
+    from hoks_referrals.fakes import TEACHER
+    from hoks_shared.auth import Role
+    from hoks_shared.testing import samples
+    from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+
+    d = deps(NOW)
+    d.directory.names[samples.STUDENT] = "Aino Aalto"
+    app = app_for_tests([build_http_router(d), build_pages_router(d)], audit=RecordingAudit())
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test")
+    teacher = auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid=TEACHER, unit_ids=[UNIT])
+    page = await client.get(f"/ui/referrals/new?student_oid={samples.STUDENT}", headers=teacher)
+    assert page.status_code == 200
+    assert "Aino Aalto" in page.text and "Opiskelijan oma pyyntö" in page.text and "Opiskelutaidot" in page.text
+    assert 'value="student-meeting" selected' in page.text
+    other = auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid="1.2.246.562.24.20000000099", unit_ids=[UNIT])
+    assert (await client.get(f"/ui/referrals/new?student_oid={samples.STUDENT}", headers=other)).status_code == 404
+    made = await client.post("/referrals", headers=teacher, json={
+        "student_oid": samples.STUDENT, "target": "student-meeting", "reason_code": "student-request",
+        "origin": "student"})
+    assert made.status_code == 201 and made.json()["assignee_oid"] == TEACHER  # routed like every referral

@@ -21,7 +21,7 @@ class MeetingsSettings(BaseSettings):
     progress_ratio: float = 0.8
     end_date_risk_days: int = 60
     #: A meeting may be completed at the earliest this many minutes before its start.
-    complete_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    complete_early_minutes: int = Field(default=30, ge=0, le=60 * 24 * 60)
 
     def rules(self) -> SuggestionRules:
         return SuggestionRules(**self.model_dump(exclude={"complete_early_minutes"}))

@@ -20,6 +20,7 @@ PATTERNS = {
     "not-participant": r"^not participants of this meeting",
     "due-before": r"^an action's due date cannot be before the meeting",
     "not-yours": r"^only the meeting's counselor and responsible teacher",
+    "referral-next-step": r"^close the referral with an outcome, or keep it open with a next step",
 }
 
 ERROR_TEXTS: Catalog = {
@@ -38,6 +39,7 @@ ERROR_TEXTS: Catalog = {
         "error.not-participant": "Henkilö ei ole tämän palaverin osallistuja.",
         "error.due-before": "Toimenpiteen määräpäivä ei voi olla ennen palaveria.",
         "error.not-yours": "Vain palaverin opinto-ohjaaja ja vastuuopettaja voivat kirjata sen.",
+        "error.referral-next-step": "Sulje palveluohjaus tuloksella tai jätä se auki ja kirjaa seuraava askel: toimenpide, vastuuhenkilö ja määräpäivä.",
     },
     "sv": {
         "error.not-started": "Mötet har inte börjat ännu: det kan markeras som hållet från $1.",
@@ -54,6 +56,7 @@ ERROR_TEXTS: Catalog = {
         "error.not-participant": "Personen deltar inte i mötet.",
         "error.due-before": "Åtgärdens förfallodag kan inte vara före mötet.",
         "error.not-yours": "Endast mötets studiehandledare och ansvariga lärare kan anteckna det.",
+        "error.referral-next-step": "Stäng servicehänvisningen med ett resultat eller lämna den öppen med nästa steg: en åtgärd med ansvarig och förfallodag.",
     },
     "en": {
         "error.not-started": "The meeting has not started yet: it can be marked held from $1 on.",
@@ -70,5 +73,6 @@ ERROR_TEXTS: Catalog = {
         "error.not-participant": "The person is not a participant of this meeting.",
         "error.due-before": "An action's due date cannot be before the meeting.",
         "error.not-yours": "Only the meeting's counselor and responsible teacher may record it.",
+        "error.referral-next-step": "Close the referral with an outcome, or keep it open with a next step: an action with its owner and due date.",
     },
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hoks_shared.web.i18n import Catalog
+from hoks_shared.web.referral_labels import REFERRAL_CODE_LABELS
 
 FI = {
     "theme.referral-follow-up": "Palveluohjauksen jatko", "theme.student-meeting": "Opiskelijan palaveri",
@@ -29,6 +30,8 @@ FI = {
     "meeting.done_events": "Palaveri merkitty pidetyksi. Tarkistuslista lähetetty.",
     "meeting.student_record": "Sovittu HOKS-päivitys ja toimenpiteet", "meeting.hoks_update": "HOKS-päivitys",
     "meeting.actions": "Toimenpiteet", "meeting.action": "Toimenpide", "meeting.owner": "Vastuuhenkilö",
+    "meeting.referral_outcome": "Palveluohjaus", "meeting.keep_open": "Jää auki: seuraava askel on toimenpide",
+    "meeting.start_student_meeting": "Opiskelijakohtainen palaveri…",
     "meeting.due": "Määräpäivä", "meeting.save": "Tallenna", "meeting.student_presence":
     "Opiskelijan läsnäolo on kirjattava ennen kuin palaveri voidaan merkitä pidetyksi.",
     "meeting.none": "—",
@@ -104,6 +107,8 @@ SV = {
     "meeting.done_events": "Mötet markerat som hållet. Checklistan skickad.",
     "meeting.student_record": "Överenskommen PUK-uppdatering och åtgärder", "meeting.hoks_update": "PUK-uppdatering",
     "meeting.actions": "Åtgärder", "meeting.action": "Åtgärd", "meeting.owner": "Ansvarsperson",
+    "meeting.referral_outcome": "Servicehänvisningen", "meeting.keep_open": "Förblir öppen: nästa steg är en åtgärd",
+    "meeting.start_student_meeting": "Studerandespecifikt möte…",
     "meeting.due": "Senast", "meeting.save": "Spara", "meeting.student_presence":
     "Studerandens närvaro måste antecknas innan mötet kan markeras som hållet.",
     "meeting.none": "—",
@@ -179,6 +184,8 @@ EN = {
     "meeting.done_events": "Meeting marked held. The checklist was sent.",
     "meeting.student_record": "Agreed HOKS update and actions", "meeting.hoks_update": "HOKS update",
     "meeting.actions": "Actions", "meeting.action": "Action", "meeting.owner": "Owner",
+    "meeting.referral_outcome": "The referral", "meeting.keep_open": "Stays open: the next step is an action",
+    "meeting.start_student_meeting": "Student-level meeting…",
     "meeting.due": "Due", "meeting.save": "Save", "meeting.student_presence":
     "Record the student's presence before marking the meeting held.",
     "meeting.none": "—",
@@ -229,4 +236,6 @@ EN = {
     "role.student": "student", "role.guardian": "guardian", "role.specialist": "specialist",
 }
 
-TRANSLATIONS: Catalog = {"fi": FI, "sv": SV, "en": EN}
+#: the referral code lists' labels come from one place (hoks_shared.web.referral_labels)
+TRANSLATIONS: Catalog = {lang: {**REFERRAL_CODE_LABELS[lang], **labels} for lang, labels in
+                         (("fi", FI), ("sv", SV), ("en", EN))}

@@ -15,14 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoks_meetings.adapters.http_api import VIEWERS, MeetingId, MeetingsDeps, start_of_today, viewer_of
 from hoks_meetings.adapters.page_errors import ERROR_TEXTS, PATTERNS
 from hoks_meetings.adapters.translations import TRANSLATIONS
-from hoks_meetings.domain.checklist import OUTCOMES, RuleViolation, effective_attendance
+from hoks_meetings.domain.checklist import MEETING_REFERRAL_OUTCOMES, OUTCOMES, RuleViolation, effective_attendance
 from hoks_meetings.domain.themes import theme_of
+from hoks_meetings.domain.timing import local_date
 from hoks_meetings.domain.vocabulary import ACTION_CODES, CHECK_ITEMS, HOKS_UPDATES, REFERRAL_REASONS, REFERRAL_TARGETS
 from hoks_meetings.handlers import my_meetings, open_meeting
 from hoks_shared.auth import AllowPage, AuditDep, Principal
 from hoks_shared.web.i18n import LANGUAGES, language_of, translator
 from hoks_shared.web.page_errors import GENERIC, error_table
-from hoks_shared.web.render import render
+from hoks_shared.web.render import render, ui_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: the meeting page's labels and the texts of the API refusals it can meet
@@ -51,7 +52,7 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
                            principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
         try:
             view = await open_meeting(meeting_id, viewer_of(principal), deps.meetings, deps.directory,
-                                      deps.clock().date(), deps.rules)
+                                      local_date(deps.clock(), deps.zone), deps.rules)
         except RuleViolation as exc:
             raise HTTPException(exc.status, detail=exc.reason) from None
         await audit.record(principal, action="read", resource="meeting", resource_id=meeting_id,
@@ -61,7 +62,8 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
             "view": view, "m": view.meeting, "theme": theme, "items": CHECK_ITEMS, "outcomes": OUTCOMES,
             "targets": REFERRAL_TARGETS, "reasons": REFERRAL_REASONS, "hoks_updates": HOKS_UPDATES,
             "action_codes": ACTION_CODES, "attendance": effective_attendance(view.meeting, view.work),
-            "action_slots": 3,
+            "action_slots": 3, "referral_outcomes": MEETING_REFERRAL_OUTCOMES,
+            "student_meeting_url": ui_settings().referrals_url + "/new",
             "errors": error_table(PATTERNS, translator(language_of(request), MEETING_PAGE)),
             "names": await deps.directory.staff_names([p.person_oid for p in view.meeting.participants
                                                        if p.role not in ("student", "guardian")]),

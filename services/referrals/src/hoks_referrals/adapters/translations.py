@@ -6,6 +6,12 @@ from hoks_shared.web.referral_labels import REFERRAL_CODE_KEYS, REFERRAL_CODE_LA
 
 _FI = {
     "page.title": "Palveluohjaukset", "tab.inbox": "Minulle osoitetut", "tab.made": "Tekemäni ohjaukset",
+    "new.title": "Uusi palveluohjaus tai opiskelijakohtainen palaveri",
+    "new.intro": "Ohjaus reititetään ja opiskelijakohtainen palaveri sovitaan kuten muutkin palveluohjaukset.",
+    "new.initiative": "Kenen aloitteesta", "new.origin.staff": "Henkilöstön aloitteesta",
+    "new.origin.student": "Opiskelijan oma pyyntö (kirjaan sen hänen puolestaan)",
+    "new.no_details": "Vain kohde ja syykoodi tallennetaan: ei vapaata tekstiä eikä hyvinvointitietoja.",
+    "new.submit": "Tee ohjaus",
     "tab.all": "Yksikön ohjaukset", "tab.unassigned": "Vailla vastaanottajaa", "col.student": "Opiskelija", "col.target": "Kohde", "col.reason": "Syy",
     "col.status": "Tila", "col.due": "Kuitattava viimeistään", "col.made": "Tehty", "col.meeting": "Opiskelijapalaveri",
     "col.outcome": "Tulos", "col.actions": "Toiminnot", "action.accept": "Kuittaa vastaanotetuksi",
@@ -21,6 +27,12 @@ _FI = {
 }
 _EN = {
     "page.title": "Service referrals", "tab.inbox": "Assigned to me", "tab.made": "Referred by me",
+    "new.title": "New referral or student-level meeting",
+    "new.intro": "The referral is routed and the student-level meeting scheduled like every referral.",
+    "new.initiative": "On whose initiative", "new.origin.staff": "Staff's initiative",
+    "new.origin.student": "The student's own request (I record it for them)",
+    "new.no_details": "Only the target and the reason code are stored: no free text, no welfare details.",
+    "new.submit": "Refer",
     "tab.all": "Unit's referrals", "tab.unassigned": "Not assigned yet", "col.student": "Student", "col.target": "Target", "col.reason": "Reason",
     "col.status": "Status", "col.due": "Accept by", "col.made": "Made", "col.meeting": "Student meeting",
     "col.outcome": "Outcome", "col.actions": "Actions", "action.accept": "Accept",
@@ -36,6 +48,12 @@ _EN = {
 }
 _SV = {
     "page.title": "Servicehänvisningar", "tab.inbox": "Tilldelade mig", "tab.made": "Mina hänvisningar",
+    "new.title": "Ny servicehänvisning eller studerandespecifikt möte",
+    "new.intro": "Hänvisningen dirigeras och det studerandespecifika mötet bokas som alla hänvisningar.",
+    "new.initiative": "På vems initiativ", "new.origin.staff": "Personalens initiativ",
+    "new.origin.student": "Studerandens egen begäran (jag antecknar den för hen)",
+    "new.no_details": "Endast mål och orsakskod lagras: ingen fritext, inga välfärdsuppgifter.",
+    "new.submit": "Hänvisa",
     "tab.all": "Enhetens hänvisningar", "tab.unassigned": "Utan mottagare", "col.student": "Studerande", "col.target": "Mål", "col.reason": "Orsak",
     "col.status": "Status", "col.due": "Kvitteras senast", "col.made": "Gjord", "col.meeting": "Studerandemöte",
     "col.outcome": "Resultat", "col.actions": "Åtgärder", "action.accept": "Kvittera",

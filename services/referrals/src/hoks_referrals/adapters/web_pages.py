@@ -7,15 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from hoks_referrals import handlers
-from hoks_referrals.adapters.http_api import RESOURCE, STAFF_ROLES, load, present, select
+from hoks_referrals.adapters.http_api import MAKERS, RESOURCE, STAFF_ROLES, load, present, select
 from hoks_referrals.adapters.translations import TRANSLATIONS
-from hoks_referrals.domain.access import can_act
-from hoks_referrals.domain.referral import outcomes_for
+from hoks_referrals.domain.access import can_act, can_make
+from hoks_referrals.domain.referral import is_welfare, outcomes_for, reasons_for
 from hoks_shared.auth import AllowPage, AuditDep, Principal
+from hoks_shared.contracts.identifiers import Oid
+from hoks_shared.contracts.vocabulary import ReferralTarget
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 200
@@ -48,5 +50,31 @@ def build_pages_router(deps: handlers.Deps) -> APIRouter:
                          "late": r.is_open and r.overdue and not r.accepted, "outcomes": outcomes})
         return render(request, TEMPLATES, "referrals_inbox.html",
                       {"rows": rows, "view": view}, TRANSLATIONS)
+
+    @router.get("/referrals/new", response_class=HTMLResponse)
+    async def new_referral(request: Request, audit: AuditDep, student_oid: Oid,
+                           principal: Principal = Depends(AllowPage(*MAKERS)),
+                           target: ReferralTarget = ReferralTarget.STUDENT_MEETING) -> HTMLResponse:
+        """Start a student-level meeting (or another referral) for a student: a teacher of the
+        student, the counselor, or staff recording the student's own request. Routed and
+        scheduled like every referral; the POST is checked like the API's (own units, own students)."""
+        from hoks_shared.web.render import render
+
+        student = await deps.directory.student(student_oid)
+        if student.unit_id is None or not can_make(principal, student.unit_id, student.responsible_teacher_oid):
+            raise HTTPException(404, detail="no such student among yours")
+        names = await deps.directory.display_names([student_oid])
+        groups = await deps.directory.student_groups([student_oid])
+        await audit.record(principal, action="read", resource="student", resource_id=student_oid,
+                           student_oid=student_oid, endpoint="GET /ui/referrals/new")
+        targets = [t.value for t in ReferralTarget if t != ReferralTarget.VALPAS_NOTIFICATION]
+        # a welfare target keeps only the fact: the pedagogical reason chosen is stored as "welfare"
+        reasons_by_target = {t: sorted(r.value for r in reasons_for("counselor" if is_welfare(t) else t))
+                             for t in targets}
+        return render(request, TEMPLATES, "referral_new.html", {
+            "student_oid": student_oid, "name": names.get(student_oid, student_oid), "group": groups.get(student_oid),
+            "targets": targets, "target": target.value, "reasons_by_target": reasons_by_target,
+            "reasons": sorted({r for rs in reasons_by_target.values() for r in rs}),
+        }, TRANSLATIONS)
 
     return router

@@ -104,8 +104,10 @@
       owner_oid: tr.querySelector('[name="owner_oid"]').value,
       due_date: tr.querySelector('[name="due_date"]').value,
     })).filter(a => a.action_code);
+    const outcome = section.querySelector('[name="referral_outcome"]');
     const result = await send("PUT", api + "/student-record",
-      {hoks_update: section.querySelector('[name="hoks_update"]').value, actions});
+      {hoks_update: section.querySelector('[name="hoks_update"]').value, actions,
+       referral_outcome: outcome && outcome.value ? outcome.value : null});
     message.textContent = result.ok ? "✓ " + root.dataset.saved : reasonOf(result.body, result.status);
   });
 
