@@ -188,6 +188,7 @@ def matches(user: DemoUser, query: str, unit_names: dict[str, str]) -> bool:
 
 def install_page_context(app: FastAPI, context: PageContext) -> None:
     """Pages (``/ui/...`` and the sign-in page) get unit names and the SIS intake in ``request.state``."""
+    app.state.page_context = context
     app.add_middleware(PageContextMiddleware, context=context)
 
 

@@ -7,17 +7,18 @@ A feed holds only meetings its person takes part in, from 60 days back, without 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from hoks_scheduler.adapters.feed_tokens import FeedTokens
-from hoks_scheduler.adapters.ical import person_feed
+from hoks_scheduler.adapters.ical import EventWords, person_feed
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.handlers import SchedulerDeps
 from hoks_shared.auth import Allow, Principal, Role
 from hoks_shared.contracts.identifiers import OID_PATTERN, is_oid
+from hoks_shared.web.render import ui_settings
 
 STAFF = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR, Role.PSYCHOLOGIST,
          Role.CAREER_SERVICES, Role.EDUCATION_MANAGER, Role.DIRECTOR)
@@ -48,6 +49,13 @@ def own_feed(principal: Principal, person_oid: str) -> None:
     person_oid_of(person_oid)
     if not principal.is_person(person_oid):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only your own calendar feed")
+
+
+async def event_words(request: Request, lang: str) -> EventWords:
+    """Titles in ``lang``, units by name (the app's page context, when it has one), links to the meeting pages."""
+    context = getattr(request.app.state, "page_context", None)
+    names = await context.unit_names() if context is not None else {}
+    return EventWords.of(lang, names, ui_settings().meetings_url)
 
 
 def feed_url(settings: SchedulerSettings, person_oid: str, token: str) -> str:
@@ -81,13 +89,17 @@ def build_feed_router(deps: SchedulerDeps, settings: SchedulerSettings, feeds: F
 
     @router.get("/calendar/{person_oid}.ics", summary="A person's calendar feed (iCalendar)",
                 response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
-    async def feed(person_oid: PersonOid, token: str | None = Query(default=None, min_length=1, max_length=100),
+    async def feed(request: Request, person_oid: PersonOid,
+                   token: str | None = Query(default=None, min_length=1, max_length=100),
+                   lang: Literal["fi", "sv", "en"] = Query(default="fi", description="Language of the events' titles"),
                    reader: str = Depends(FeedReader(feeds))) -> Response:
         """For Outlook / Google Calendar subscriptions: authenticated by the address's random token,
         since calendar clients cannot send bearer tokens; or by the person's own session."""
         meetings = await deps.meetings.find(person_oid=reader, day_from=deps.today() - HISTORY)
         own = [m for m in meetings if reader in m.person_oids]  # the store's filter, checked again
-        return Response(person_feed(own, settings.calendar_domain), media_type="text/calendar; charset=utf-8")
+        words = await event_words(request, lang)
+        return Response(person_feed(own, settings.calendar_domain, words=words),
+                        media_type="text/calendar; charset=utf-8")
 
     return router
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
 from hoks_scheduler.adapters.access import FEED_SCOPE, can_change, can_see
 from hoks_scheduler.adapters.api_models import (
@@ -19,6 +19,7 @@ from hoks_scheduler.adapters.api_models import (
     StudentMeetingRequest,
     UnavailabilityRequest,
 )
+from hoks_scheduler.adapters.feed_api import event_words
 from hoks_scheduler.adapters.ical import invitation
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.staff_units import StaffUnits
@@ -35,6 +36,7 @@ from hoks_scheduler.handlers import (
 )
 from hoks_shared.auth import Allow, AuditDep, Principal, Role
 from hoks_shared.contracts.identifiers import is_oid
+from hoks_shared.web.i18n import language_of
 
 PLANNERS = (Role.COUNSELOR, Role.EDUCATION_MANAGER, Role.DIRECTOR)
 READERS = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR, Role.PSYCHOLOGIST,
@@ -223,9 +225,12 @@ def build_http_router(deps: SchedulerDeps, settings: SchedulerSettings, staff: S
 
     @router.get("/meetings/{meeting_id}/invitation.ics", summary="A meeting's invitation (iTIP)",
                 response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
-    async def invite(meeting_id: str, audit: AuditDep, principal: Principal = Depends(Allow(*STAFF))) -> Response:
+    async def invite(request: Request, meeting_id: str, audit: AuditDep,
+                     principal: Principal = Depends(Allow(*STAFF))) -> Response:
         meeting = await visible(principal, meeting_id)
         await audit_read(audit, principal, [meeting], "GET /meetings/{meeting_id}/invitation.ics")
-        return Response(invitation(meeting, settings.calendar_domain), media_type="text/calendar; charset=utf-8")
+        words = await event_words(request, language_of(request))
+        return Response(invitation(meeting, settings.calendar_domain, words=words),
+                        media_type="text/calendar; charset=utf-8")
 
     return router

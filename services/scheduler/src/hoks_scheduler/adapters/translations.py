@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
     "fi": {
+        "ical.group": "HOKS-seurantapalaveri", "ical.student": "Opiskelijakohtainen HOKS-palaveri", "ical.calendar": "HOKS-seurantapalaverit",
         "schedule.title": "Aikataulu", "schedule.mine": "Tulevat palaverini", "schedule.none": "Ei tulevia palavereja.",
         "col.when": "Aika", "col.kind": "Palaveri", "col.round": "Kierros", "col.theme": "Teema",
         "col.status": "Tila", "kind.group": "Ryhmäkohtainen", "kind.student": "Opiskelijakohtainen",
@@ -24,6 +25,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "theme.referral-follow-up": "palveluohjauksen jatko", "theme.student-meeting": "opiskelijan palaveri",
     },
     "sv": {
+        "ical.group": "PUK-uppföljningsmöte", "ical.student": "Studerandespecifikt PUK-möte", "ical.calendar": "PUK-uppföljningsmöten",
         "schedule.title": "Schema", "schedule.mine": "Mina kommande möten", "schedule.none": "Inga kommande möten.",
         "col.when": "Tid", "col.kind": "Möte", "col.round": "Omgång", "col.theme": "Tema", "col.status": "Status",
         "kind.group": "Gruppmöte", "kind.student": "Studerandemöte",
@@ -43,6 +45,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "theme.referral-follow-up": "uppföljning av hänvisning", "theme.student-meeting": "studerandes möte",
     },
     "en": {
+        "ical.group": "HOKS follow-up meeting", "ical.student": "Student-level HOKS meeting", "ical.calendar": "HOKS follow-up meetings",
         "schedule.title": "Schedule", "schedule.mine": "My upcoming meetings", "schedule.none": "No upcoming meetings.",
         "col.when": "When", "col.kind": "Meeting", "col.round": "Round", "col.theme": "Theme", "col.status": "Status",
         "kind.group": "Group-level", "kind.student": "Student-level",
