@@ -81,3 +81,16 @@ def test_scan_fails_on_any_value_outside_the_lists(code):
     checklist = {"rows": [{"referral": None}, {"referral": {"target": "curator", "reason_code": code}}]}
     assert payload_violations("checklist-completed", checklist)
     assert payload_violations("checklist-completed", {"rows": [{"referral": {"reason_code": "welfare"}}]}) == []
+
+
+def test_a_meeting_held_outcome_comes_from_the_list_too():
+    from hoks_shared.contracts.meetings import MeetingHeld
+
+    held = dict(meeting_id="stu-ref-1", kind="student", unit_id="unit-tech", student_oid=samples.STUDENT,
+                academic_year="2026-2027", theme="referral-follow-up", held_on="2026-09-15",
+                attendance=[{"person_oid": samples.STUDENT, "role": "student", "present": True}], referral_id="ref-1")
+    assert MeetingHeld.model_validate(held | {"referral_outcome": "support-arranged"}).referral_outcome
+    with pytest.raises(ValidationError, match="closed code list"):
+        MeetingHeld.model_validate(held | {"referral_outcome": FREE_TEXT[0]})
+    assert payload_violations("meeting-held", held | {"referral_outcome": FREE_TEXT[0]})
+    assert payload_violations("meeting-held", held | {"referral_outcome": "no-need"}) == []
