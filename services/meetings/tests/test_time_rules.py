@@ -98,3 +98,15 @@ async def test_my_meetings_at_00_30_helsinki_leave_out_yesterdays():
     client, *_ = world(now, yesterday, today)
     listed = [m["meeting_id"] for m in (await client.get("/meetings", headers=COUNSELOR)).json()]
     assert listed == ["mtg-today"]
+
+
+async def test_a_meeting_completed_at_00_30_helsinki_is_held_on_the_helsinki_day():
+    from hoks_shared.contracts.meetings import MeetingHeld
+
+    start = datetime(2026, 9, 14, 21, 0, tzinfo=UTC)  # 00:00 on 15 September in Helsinki
+    client, meetings, clock = world(start + timedelta(minutes=30), meeting(start))
+    mid = samples.GROUP_MEETING["meeting_id"]
+    assert (await client.put(f"/meetings/{mid}/checklist/{S1}", json=ROW, headers=COUNSELOR)).status_code == 200
+    assert (await client.post(f"/meetings/{mid}/complete", headers=COUNSELOR)).status_code == 200
+    [held] = [e["event"] for e in meetings.outbox[mid] if isinstance(e["event"], MeetingHeld)]
+    assert held.held_on.isoformat() == "2026-09-15"

@@ -29,7 +29,7 @@ from hoks_meetings.domain.outcome_events import checklist_completed, meeting_hel
 from hoks_meetings.domain.student_facts import StudentFacts, facts_from_view
 from hoks_meetings.domain.suggestions import Suggestion, SuggestionRules, suggest
 from hoks_meetings.domain.themes import agenda_for
-from hoks_meetings.domain.timing import check_may_complete
+from hoks_meetings.domain.timing import check_may_complete, local_date
 from hoks_shared.contracts.envelope import EventMeta, deterministic_event_id
 from hoks_shared.contracts.event_base import IntegrationEvent
 from hoks_shared.contracts.meetings import MeetingCancelled, MeetingRescheduled, MeetingScheduled
@@ -212,7 +212,7 @@ async def complete_meeting(meeting_id: str, viewer: Viewer, meetings: MeetingWor
         ids.append(deterministic_event_id("checklist-completed", meeting_id))
         entries.append(outbox_entry(event, ids[-1]))
     held = meeting_held(meeting, work, responsible_teacher_oid=teacher, completed_at=now, checklist_rows=len(rows),
-                        completed_by=viewer.staff_oid)
+                        completed_by=viewer.staff_oid, held_on=local_date(now, zone))  # the provider's day
     ids.append(deterministic_event_id("meeting-held", meeting_id))
     entries.append(outbox_entry(held, ids[-1]))
     if not await meetings.complete(meeting_id, viewer.staff_oid, now, entries):

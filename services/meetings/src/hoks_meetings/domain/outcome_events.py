@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from hoks_meetings.domain.checklist import MeetingWork, RowDraft, effective_attendance
 from hoks_meetings.domain.meeting_record import MeetingRecord
@@ -43,11 +43,12 @@ def checklist_completed(meeting: MeetingRecord, rows: list[RowDraft], *, respons
 
 
 def meeting_held(meeting: MeetingRecord, work: MeetingWork, *, responsible_teacher_oid: str | None,
-                 completed_at: datetime, checklist_rows: int, completed_by: str | None = None) -> MeetingHeld:
+                 completed_at: datetime, checklist_rows: int, completed_by: str | None = None,
+                 held_on: date | None = None) -> MeetingHeld:
     present = effective_attendance(meeting, work)
     record = work.student_record
     return MeetingHeld(
-        **_subject(meeting), held_on=completed_at.date(),
+        **_subject(meeting), held_on=held_on or completed_at.date(),
         attendance=[AttendanceEntry(person_oid=p.person_oid, role=p.role, present=present[p.person_oid])  # type: ignore[arg-type]
                     for p in meeting.participants],
         responsible_teacher_oid=responsible_teacher_oid,
