@@ -189,7 +189,7 @@ async def _create(deps: Deps, referral: Referral, staff_of: dict[str, list[Candi
     else:  # the student's record has not arrived: routed and made public when it does
         referral = replace(referral, routed_by="unassigned")
         events = []
-        log.warning("referral waits for the student's SIS record",
+        log.info("referral waits for the student's SIS record (routed when it arrives)",
                     extra={"referral_id": referral.referral_id, "target": referral.target})
     created = await deps.referrals.create(referral, _entries(deps, referral, events))
     if created:
