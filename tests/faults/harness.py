@@ -114,11 +114,26 @@ class ServiceProcess:
         except httpx.HTTPError as exc:
             return type(exc).__name__
 
+    def health_timed(self) -> tuple[int | str, float]:
+        """The answer and how long it took (printed by the suite, never asserted)."""
+        start = time.monotonic()
+        answer = self.health()
+        return answer, round(time.monotonic() - start, 3)
+
     def wait_healthy(self, timeout_s: float = 90) -> float:
         def ok() -> bool:
             assert self.proc is not None and self.proc.poll() is None, f"{self.name} exited ({self.log_tail()})"
             return self.health() == 200
-        return wait_for(ok, timeout_s, f"{self.name} healthy")
+        try:
+            return wait_for(ok, timeout_s, f"{self.name} healthy")
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}; /health says {self.health_body()}; log:\n{self.log_tail(40)}") from None
+
+    def health_body(self) -> str:
+        try:
+            return httpx.get(f"{self.url}/health", timeout=2).text
+        except httpx.HTTPError as exc:
+            return type(exc).__name__
 
     def kill9(self) -> None:
         assert self.proc is not None

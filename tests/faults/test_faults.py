@@ -104,7 +104,9 @@ def broker_outage(seconds: float) -> Fault:
         time.sleep(1.0)
         env.infra.kill("kafka")
         time.sleep(seconds / 2)
-        health = {k: s.health() for k, s in env.services.items()}
+        timed = {k: s.health_timed() for k, s in env.services.items()}
+        print(f"broker down: /health answers (status, seconds) {timed}")
+        health = {k: answer for k, (answer, _) in timed.items()}
         time.sleep(seconds / 2)
         env.infra.start("kafka")
         for service in env.services.values():
@@ -120,7 +122,9 @@ def store_outage(seconds: float) -> Fault:
         time.sleep(min(5.0, seconds / 2))  # longer than a probe round
         referrals = env.services["referrals"]
         api = httpx.get(f"{referrals.url}/referrals", headers=auth_headers("director"), timeout=30)
-        health = {k: s.health() for k, s in env.services.items()}
+        timed = {k: s.health_timed() for k, s in env.services.items()}
+        print(f"store down: /health answers (status, seconds) {timed}")
+        health = {k: answer for k, (answer, _) in timed.items()}
         time.sleep(max(0.0, seconds - 5.0))
         env.infra.start("ferretdb")
         for service in env.services.values():
