@@ -5,13 +5,18 @@ package main
 // lock in between: two writers of one document overwrite each other (200 concurrent $inc on one
 // document keep ~70). MongoDB makes every single-document write atomic and the services rely on
 // it. This front listens on the public port, forwards every message to FerretDB on a private
-// Unix socket, and holds a lock per database from the moment a write command (insert, update,
-// delete, findAndModify) is forwarded until its reply comes back. Writes to one database are
-// therefore applied one after another, which is per-document atomicity and a bit more; reads,
-// and writes to other databases, still run concurrently. Per database rather than per
-// collection: SQLite already serialises the writers of one database file, and FerretDB's
-// per-database connection pool deadlocks when concurrent write commands hold more than its 100
-// connections (see the README), which one lock per database also rules out.
+// Unix socket, and holds a lock per collection from the moment a write command (insert, update,
+// delete, findAndModify) is forwarded until its reply comes back: writes to one collection are
+// applied one after another, which is per-document atomicity and a bit more. Reads, and writes
+// to other collections, still run concurrently; SQLite then interleaves the writers of one
+// database file statement by statement, so a single update (a click, a domain event) waits for
+// one statement of a bulk load in another collection, not for the whole bulk write.
+//
+// A write of more than one statement also holds a lock per database: FerretDB holds a pooled
+// connection per statement until the command ends, and its pool of 100 per database deadlocks
+// when concurrent bulk writes hold them all (see the README). One bulk write at a time per
+// database (at most 50 statements, WRITE_CHUNK) leaves the pool room for the single writes.
+// Locks are always taken database first, then collection: no two writes wait for each other.
 
 import (
 	"context"
@@ -32,7 +37,7 @@ type front struct {
 	logger  *slog.Logger
 
 	mu    sync.Mutex
-	locks map[string]*sync.Mutex // database → its write lock
+	locks map[string]*sync.Mutex // "db.collection" and "db" (bulk writes) → their locks
 
 	writes, connections atomic.Int64
 }
@@ -41,8 +46,16 @@ func newFront(backend string, logger *slog.Logger) *front {
 	return &front{backend: backend, logger: logger, locks: map[string]*sync.Mutex{}}
 }
 
-func (f *front) lockFor(c command) *sync.Mutex {
-	key := c.database
+// locksFor are the locks a write holds, in the order they are taken.
+func (f *front) locksFor(c command) []*sync.Mutex {
+	collection := f.lock(c.database + "." + c.collection)
+	if c.statements > 1 {
+		return []*sync.Mutex{f.lock(c.database), collection}
+	}
+	return []*sync.Mutex{collection}
+}
+
+func (f *front) lock(key string) *sync.Mutex {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	l, ok := f.locks[key]
@@ -71,11 +84,17 @@ func (f *front) serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// pending is a forwarded write waiting for its reply: the lock it holds, and whether the
+// pending is a forwarded write waiting for its reply: the locks it holds, and whether the
 // client asked for no reply (moreToCome), in which case the front swallows the reply.
 type pending struct {
-	lock    *sync.Mutex
+	locks   []*sync.Mutex
 	swallow bool
+}
+
+func (p pending) release() {
+	for i := len(p.locks) - 1; i >= 0; i-- {
+		p.locks[i].Unlock()
+	}
 }
 
 func (f *front) handle(ctx context.Context, client net.Conn) {
@@ -97,7 +116,7 @@ func (f *front) handle(ctx context.Context, client net.Conn) {
 		mu.Lock()
 		defer mu.Unlock()
 		for id, p := range waiting {
-			p.lock.Unlock()
+			p.release()
 			delete(waiting, id)
 		}
 	}
@@ -116,7 +135,7 @@ func (f *front) handle(ctx context.Context, client net.Conn) {
 			p, ok := waiting[reply.responseTo()]
 			if ok {
 				delete(waiting, reply.responseTo())
-				p.lock.Unlock()
+				p.release()
 			}
 			mu.Unlock()
 			if ok && p.swallow {
@@ -154,7 +173,7 @@ func (f *front) forward(request message, server net.Conn, mu *sync.Mutex, waitin
 		_, err := server.Write(request)
 		return err
 	}
-	p := pending{lock: f.lockFor(c)}
+	p := pending{locks: f.locksFor(c)}
 	if request.flags()&flagMoreToCome != 0 {
 		if request.flags()&flagChecksumPresent != 0 {
 			// the checksum covers the flags: such a write cannot be made to answer; no lock
@@ -166,7 +185,9 @@ func (f *front) forward(request message, server net.Conn, mu *sync.Mutex, waitin
 		request.withoutMoreToCome()
 		p.swallow = true
 	}
-	p.lock.Lock()
+	for _, l := range p.locks {
+		l.Lock()
+	}
 	mu.Lock()
 	waiting[request.requestID()] = p
 	mu.Unlock()

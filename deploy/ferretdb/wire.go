@@ -2,8 +2,10 @@ package main
 
 // Just enough of the MongoDB wire protocol to tell which messages are writes: a message is a
 // 16-byte header (length, requestID, responseTo, opCode, little-endian) and a body. Commands
-// travel as OP_MSG (opCode 2013): flag bits, then sections, the first of kind 0 holding the
-// command document, whose first key names the command; `$db` names the database. Everything else is forwarded untouched.
+// travel as OP_MSG (opCode 2013): flag bits, then sections: one of kind 0 holding the command
+// document, whose first key names the command and whose value names the collection, `$db` the
+// database; and for a bulk write, sections of kind 1 holding the statements (documents, updates
+// or deletes) as a sequence. Everything else is forwarded untouched.
 
 import (
 	"encoding/binary"
@@ -58,9 +60,11 @@ func readMessage(r io.Reader) (message, error) {
 	return m, nil
 }
 
-// command is what a request asks for: its name and database (empty when unknown).
+// command is what a request asks for: its name, collection and database (empty when unknown),
+// and how many statements it carries (documents, updates or deletes).
 type command struct {
-	name, database string
+	name, collection, database string
+	statements                 int
 }
 
 // commandOf reads the command document of an OP_MSG request; other opcodes give a zero command.
@@ -75,6 +79,8 @@ func commandOf(m message) (command, error) {
 		}
 		body = body[:len(body)-4]
 	}
+	var c command
+	found, sequenced := false, 0
 	for len(body) > 0 {
 		kind := body[0]
 		body = body[1:]
@@ -85,13 +91,49 @@ func commandOf(m message) (command, error) {
 		if size < 5 || size > len(body) {
 			return command{}, errors.New("bad OP_MSG section size")
 		}
-		if kind == 0 {
-			return commandDocument(body[:size])
+		var err error
+		switch kind {
+		case 0:
+			c, err = commandDocument(body[:size])
+			found = true
+		case 1:
+			var n int
+			n, err = sequenceLength(body[:size])
+			sequenced += n
 		}
-		body = body[size:] // a document sequence (kind 1): the command document comes elsewhere
+		if err != nil {
+			return command{}, err
+		}
+		body = body[size:]
 	}
-	return command{}, errors.New("OP_MSG without a command document")
+	if !found {
+		return command{}, errors.New("OP_MSG without a command document")
+	}
+	c.statements += sequenced
+	return c, nil
 }
+
+// sequenceLength counts the documents of a kind-1 section: size, identifier, documents.
+func sequenceLength(section []byte) (int, error) {
+	_, pos, err := cstring(section, 4)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for pos < len(section) {
+		size := int(lengthAt(section, pos))
+		if size < 5 || pos+size > len(section) {
+			return 0, errors.New("bad document in an OP_MSG sequence")
+		}
+		pos += size
+		n++
+	}
+	return n, nil
+}
+
+// statementArrays are the command fields that hold a write's statements when they are not sent
+// as a document sequence.
+var statementArrays = map[string]bool{"documents": true, "updates": true, "deletes": true}
 
 // commandDocument walks the top-level elements of a BSON document.
 func commandDocument(doc []byte) (command, error) {
@@ -110,8 +152,13 @@ func commandDocument(doc []byte) (command, error) {
 		if err != nil {
 			return c, err
 		}
-		if kind == 0x02 && name == "$db" {
+		switch {
+		case kind == 0x02 && first:
+			c.collection = string(doc[pos+4 : valueEnd-1])
+		case kind == 0x02 && name == "$db":
 			c.database = string(doc[pos+4 : valueEnd-1])
+		case kind == 0x04 && statementArrays[name]:
+			c.statements += countElements(doc[pos:valueEnd])
 		}
 		if first {
 			c.name = name
@@ -120,6 +167,22 @@ func commandDocument(doc []byte) (command, error) {
 		pos = valueEnd
 	}
 	return c, nil
+}
+
+// countElements counts the top-level elements of a BSON document or array.
+func countElements(doc []byte) int {
+	n := 0
+	for pos, end := 4, len(doc)-1; pos < end; n++ {
+		kind := doc[pos]
+		_, next, err := cstring(doc, pos+1)
+		if err != nil {
+			return n
+		}
+		if pos, err = skipValue(doc, next, kind); err != nil {
+			return n
+		}
+	}
+	return n
 }
 
 func cstring(b []byte, pos int) (string, int, error) {
