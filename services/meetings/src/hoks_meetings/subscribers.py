@@ -1,29 +1,29 @@
-"""Kafka subscribers of the meetings service: the typed parameter is the contract."""
+"""Kafka subscribers of the meetings service: the scheduler's calendar, applied in batches (a
+year's plan arrives as hundreds of events at once), each event read against its contract."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from faststream.kafka import KafkaRouter
+from pydantic import TypeAdapter
 
 from hoks_meetings.adapters.repository import MongoMeetingRepository
 from hoks_meetings.handlers import record_calendar_change
+from hoks_shared.contracts.envelope import EventMeta
 from hoks_shared.contracts.meetings import MeetingScheduleEvent
-from hoks_shared.messaging.broker import subscriber
-from hoks_shared.messaging.envelope_dependency import Envelope
 from hoks_shared.messaging.schema_versions import Reads
+from hoks_shared.messaging.typed_batches import typed_batch_router
 from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.topics import MEETING_SCHEDULE
 
-
 #: The major schema versions of the calendar events this service is written for.
 READS = Reads({1})
+CALENDAR_EVENT: TypeAdapter[Any] = TypeAdapter(MeetingScheduleEvent)
 
 
 def build_router(runtime: ServiceRuntime, meetings: MongoMeetingRepository) -> KafkaRouter:
-    router = KafkaRouter()
+    async def apply(event: Any, meta: EventMeta) -> str:
+        return await record_calendar_change(event, meta, meetings)
 
-    @subscriber(router, runtime.naming, MEETING_SCHEDULE, runtime.group_id, reads=READS)
-    async def on_calendar_change(event: MeetingScheduleEvent, meta: Envelope) -> None:
-        result = await record_calendar_change(event, meta, meetings)
-        runtime.metrics.observe_applied(event.event_type, result, meta.time)
-
-    return router
+    return typed_batch_router(runtime, [MEETING_SCHEDULE], reads=READS, adapter=CALENDAR_EVENT, apply=apply)
