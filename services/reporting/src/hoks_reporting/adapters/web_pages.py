@@ -16,8 +16,8 @@ from hoks_reporting.adapters.trend_chart import TICKS, selectable_rounds, trend_
 from hoks_reporting.adapters.translations import TRANSLATIONS
 from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain.figures import FIGURES, percent
-from hoks_shared.auth import AllowPage, AuditDep, Principal
-from hoks_shared.web.render import render
+from hoks_shared.auth import AllowPage, AuditDep, Principal, Role
+from hoks_shared.web.render import render, ui_settings
 
 TEMPLATES = FsPath(__file__).parent / "templates"
 
@@ -104,6 +104,9 @@ def build_page_router(deps: ReportDeps) -> APIRouter:
         return render(request, TEMPLATES, "group.html", {
             "rows": rows, "group_id": group_id, "teacher_oid": teacher_oid, "teacher_name": name, "unit_id": unit,
             "year": year, "round": round_, "sel": sel, "query": _query(sel, year, round_),
-            "names_shown": access.sees_student_names(principal, unit, teacher_oid)}, TRANSLATIONS)
+            "names_shown": access.sees_student_names(principal, unit, teacher_oid),
+            # the student's teacher and counselor start a student-level meeting from here (referrals page)
+            "student_meeting_url": ui_settings().referrals_url + "/new"
+            if principal.has_role(Role.COUNSELOR, Role.RESPONSIBLE_TEACHER) else None}, TRANSLATIONS)
 
     return router
