@@ -3,6 +3,7 @@ with the batch going on, a transient failure leaving the batch to come again."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from types import SimpleNamespace
@@ -35,10 +36,10 @@ class FakeSink:
         self.dead.append((record, str(exc)))
 
 
-def record(value: Any, event: Any = None) -> SimpleNamespace:
-    meta = envelope_for(event or samples.meeting_scheduled(), source="/t", event_id=str(uuid.uuid4()))
+def record(value: Any, key: bytes = b"k") -> SimpleNamespace:
+    meta = envelope_for(samples.meeting_scheduled(), source="/t", event_id=str(uuid.uuid4()))
     body = value if isinstance(value, bytes) else json.dumps(value).encode()
-    return SimpleNamespace(headers=[(k, v.encode()) for k, v in meta.to_headers().items()], value=body)
+    return SimpleNamespace(headers=[(k, v.encode()) for k, v in meta.to_headers().items()], value=body, key=key)
 
 
 def meeting(n: int) -> Any:
@@ -83,3 +84,25 @@ async def test_a_transient_failure_leaves_the_batch_to_come_again(runtime):
     with pytest.raises(AutoReconnect):
         await apply_batch(records, reads=Reads({1}), adapter=ADAPTER, apply=apply, runtime=runtime)
     assert applied == ["mtg-1"] and runtime.dead_letters.dead == []
+
+
+async def test_one_key_in_order_different_keys_side_by_side(runtime):
+    """Events of one key (one entity) are applied in their order; other keys meanwhile."""
+    applied: list[str] = []
+    in_flight, most = 0, 0
+
+    async def apply(event, meta):
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.001 * (int(event.meeting_id.split("-")[2]) % 3))
+        applied.append(event.meeting_id)
+        in_flight -= 1
+        return "applied"
+
+    records = [record(meeting(f"{g}-{n}").model_dump(mode="json"), key=g.encode())
+               for n in range(5) for g in ("a", "b", "c", "d")]
+    await apply_batch(records, reads=Reads({1}), adapter=ADAPTER, apply=apply, runtime=runtime, concurrency=3)
+    for g in "abcd":
+        assert [m for m in applied if m.startswith(f"mtg-{g}-")] == [f"mtg-{g}-{n}" for n in range(5)]
+    assert most == 3

@@ -26,4 +26,7 @@ def build_router(runtime: ServiceRuntime, meetings: MongoMeetingRepository) -> K
     async def apply(event: Any, meta: EventMeta) -> str:
         return await record_calendar_change(event, meta, meetings)
 
-    return typed_batch_router(runtime, [MEETING_SCHEDULE], reads=READS, adapter=CALENDAR_EVENT, apply=apply)
+    # a meeting's events share a key; different meetings touch different documents (their own,
+    # and index entries set field by field), so 16 are applied at a time
+    return typed_batch_router(runtime, [MEETING_SCHEDULE], reads=READS, adapter=CALENDAR_EVENT, apply=apply,
+                              concurrency=16)

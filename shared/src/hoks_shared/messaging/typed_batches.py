@@ -2,8 +2,8 @@
 
 One Kafka commit per batch instead of one per event: a burst (a year's plan is ~600
 ``meeting-scheduled`` at once) is applied at the store's pace, not at the pace of a commit round
-trip per event. Inside a batch the events are applied one after another, in each partition's
-order. A record that is not an event this consumer reads, or that its handler refuses, goes to
+trip per event. Inside a batch the events of one key (one entity: the partition key) are applied
+one after another, in their order; different keys up to ``concurrency`` at a time. A record that is not an event this consumer reads, or that its handler refuses, goes to
 the dead-letter topic with the reason and the batch goes on; a transient failure (store or
 broker unreachable) leaves the whole batch uncommitted, to be delivered again after a pause:
 the handlers are idempotent, so what was applied before the failure is applied once.
@@ -12,6 +12,7 @@ the handlers are idempotent, so what was applied before the failure is applied o
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -33,33 +34,49 @@ DOMAIN_BATCH = 500
 
 
 async def apply_batch(records: Sequence[Any], *, reads: Reads, adapter: TypeAdapter[Any], apply: Apply,
-                      runtime: ServiceRuntime) -> None:
+                      runtime: ServiceRuntime, concurrency: int = 1) -> None:
     sink = runtime.dead_letters
     assert sink is not None
+    by_key: dict[Any, list[Any]] = defaultdict(list)
     for record in records:
-        try:
-            event, meta = reads.read_record(record, adapter)
-        except ValueError as exc:  # envelope, version or contract: the record can never be applied
-            await sink.dead_letter(record, exc)
-            continue
-        try:
-            result = await apply(event, meta)
-        except Exception as exc:
-            if sink.is_transient(exc):
-                await asyncio.sleep(sink.retry_backoff_s)
-                raise  # the batch stays uncommitted and comes again
-            await sink.dead_letter(record, exc)
-            continue
-        runtime.metrics.observe_applied(event.event_type, result, meta.time)
+        by_key[getattr(record, "key", None)].append(record)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def apply_in_order(same_key: list[Any]) -> None:
+        async with gate:
+            for record in same_key:
+                try:
+                    event, meta = reads.read_record(record, adapter)
+                except ValueError as exc:  # envelope, version or contract: never applicable
+                    await sink.dead_letter(record, exc)
+                    continue
+                try:
+                    result = await apply(event, meta)
+                except Exception as exc:
+                    if sink.is_transient(exc):
+                        await asyncio.sleep(sink.retry_backoff_s)
+                        raise  # the batch stays uncommitted and comes again
+                    await sink.dead_letter(record, exc)
+                    continue
+                runtime.metrics.observe_applied(event.event_type, result, meta.time)
+
+    try:
+        async with asyncio.TaskGroup() as group:  # a failure stops the others
+            for same_key in by_key.values():
+                group.create_task(apply_in_order(same_key))
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
 
 
 def typed_batch_router(runtime: ServiceRuntime, topics: list[Topic], *, reads: Reads, adapter: TypeAdapter[Any],
-                       apply: Apply, max_records: int = DOMAIN_BATCH) -> KafkaRouter:
-    """A router whose one subscriber applies ``topics``' events in batches with ``apply``."""
+                       apply: Apply, max_records: int = DOMAIN_BATCH, concurrency: int = 1) -> KafkaRouter:
+    """A router whose one subscriber applies ``topics``' events in batches with ``apply`` (events
+    of different keys ``concurrency`` at a time: only where their effects are independent)."""
     router = KafkaRouter()
 
     @batch_subscriber(router, runtime.naming, topics, runtime.group_id, max_records=max_records)
     async def on_batch(msg: KafkaMessage) -> None:
-        await apply_batch(msg.raw_message, reads=reads, adapter=adapter, apply=apply, runtime=runtime)
+        await apply_batch(msg.raw_message, reads=reads, adapter=adapter, apply=apply, runtime=runtime,
+                          concurrency=concurrency)
 
     return router
