@@ -24,7 +24,7 @@ from hoks_meetings.adapters.translations import TRANSLATIONS as MEETINGS
 from hoks_referrals.adapters.translations import TRANSLATIONS as REFERRALS
 from hoks_reporting.adapters.translations import TRANSLATIONS as REPORTING
 from hoks_scheduler.adapters.translations import TRANSLATIONS as SCHEDULER
-from hoks_shared.testing.page_checks import check_page, translated_words
+from hoks_shared.testing.page_checks import check_page, check_zoom_and_keyboard, translated_words
 from hoks_shared.web.i18n import COMMON, translator
 from hoks_shared.web.page_errors import error_table
 from tests.integration.conftest import eventually
@@ -84,7 +84,7 @@ async def first_link(page: Any, selector: str) -> str:
 
 async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str]]:
     """(screenshot name, browser context, URL) of every page, found by following the pages' links."""
-    counselor, group_id = await record_a_past_meeting(browser, system)
+    counselor, group_id, held_id = await record_a_past_meeting(browser, system)
     manager = next(s for s in system.staff("education-manager") if s.units == counselor.units)
     group = next(g for g in system.institution.groups if g.group_id == group_id)
     special = next(s for s in system.staff("special-needs-teacher") if s.oid == group.special_needs)
@@ -93,9 +93,11 @@ async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str
     as_special = await signed_in(browser, system, special)
     as_director = await signed_in(browser, system, director())
     anonymous = await browser.new_context(viewport={"width": 1366, "height": 768}, locale="fi-FI")
-    page = await as_counselor.new_page()
-    await page.goto(system.url("meetings", "/ui/meetings?lang=fi"))
-    meeting = await first_link(page, "a[href^='/ui/meetings/']")
+    meetings = system.runtimes["meetings"].db.meetings
+    mine = {"participants.person_oid": counselor.oid, "status": "planned"}
+    group_meeting = await meetings.find_one({**mine, "kind": "group"}, sort=[("starts_at", 1)])
+    student_meeting = await meetings.find_one({**mine, "kind": "student"})
+    assert group_meeting and student_meeting, "the tour's referral has no student-level meeting"
     page = await as_manager.new_page()
     await page.goto(system.url("reporting", "/ui/reports?lang=fi"))
     unit_url = page.url
@@ -105,7 +107,9 @@ async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str
     return [
         ("sign-in", anonymous, system.url("meetings", "/auth/login")),
         ("meetings", as_counselor, system.url("meetings", "/ui/meetings")),
-        ("meeting", as_counselor, system.url("meetings", meeting)),
+        ("meeting", as_counselor, system.url("meetings", f"/ui/meetings/{group_meeting['_id']}")),
+        ("meeting-held", as_counselor, system.url("meetings", f"/ui/meetings/{held_id}")),
+        ("student-meeting", as_counselor, system.url("meetings", f"/ui/meetings/{student_meeting['_id']}")),
         ("schedule", as_counselor, system.url("scheduler", "/ui/schedule")),
         ("plan", as_director, system.url("scheduler", "/ui/plan")),
         ("referrals", as_special, system.url("referrals", "/ui/referrals")),
@@ -137,9 +141,9 @@ async def fill_in_checklist(page: Any) -> int:
     return n
 
 
-async def record_a_past_meeting(browser: Any, system: DemoSystem) -> tuple[Any, str]:
+async def record_a_past_meeting(browser: Any, system: DemoSystem) -> tuple[Any, str, str]:
     """A counselor records one of their meetings that has taken place (with one referral); returns
-    the counselor and the meeting's group id once the referral reached the referrals service."""
+    the counselor, the meeting's group and id once the referral reached the referrals service."""
     meetings = system.runtimes["meetings"].db.meetings
     past = await meetings.find_one({"kind": "group", "status": "planned",
                                     "starts_at": {"$lt": datetime.now(UTC) - timedelta(hours=1)}},
@@ -159,7 +163,7 @@ async def record_a_past_meeting(browser: Any, system: DemoSystem) -> tuple[Any, 
         return await system.runtimes["referrals"].db.referrals.count_documents({}) > 0
 
     await eventually(referred, timeout_s=60, what="the referral in the referrals service")
-    return counselor, past["group_id"]
+    return counselor, past["group_id"], past["_id"]
 
 
 async def sign_in_by_search(page: Any, system: DemoSystem, query: str) -> str:
@@ -252,6 +256,8 @@ async def test_every_page_fits_a_laptop_speaks_the_language_and_passes_axe(syste
             problems += findings.problems()
             if lang == "fi":
                 await page.screenshot(path=str(SHOTS / f"{name}.png"))
+                zoomed = SHOTS / f"{name}-zoom200.png" if name in ("meeting", "plan") else None
+                problems += await check_zoom_and_keyboard(page, f"{name} [{lang}]", screenshot=zoomed)
         problems += [f"{name}: script error {e}" for e in errors]
         await page.close()
     assert problems == [], "\n".join(problems)

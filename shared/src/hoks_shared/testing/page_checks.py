@@ -68,13 +68,14 @@ def raw_codes(text: str, words: frozenset[str] = frozenset()) -> list[str]:
 class PageFindings:
     url: str
     overflow_px: int = 0
+    culprits: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
         out = []
         if self.overflow_px > 0:
-            out.append(f"{self.url}: scrolls sideways by {self.overflow_px} px")
+            out.append(f"{self.url}: scrolls sideways by {self.overflow_px} px ({', '.join(self.culprits)})")
         if self.codes:
             out.append(f"{self.url}: raw codes or keys shown: {', '.join(self.codes[:12])}")
         out += [f"{self.url}: {v}" for v in self.violations]
@@ -97,11 +98,46 @@ _VISIBLE_TEXT = """() => {
 
 _OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
+#: After a Tab press: the focused element and whether a focus indicator is drawn around it.
+_FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {what: 'nothing', shown: false};
+  const style = getComputedStyle(el);
+  const shown = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+  return {what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').trim().slice(0, 30),
+          shown};
+}"""
+
+#: The elements that stick out at the right (outside any scrolling box): what makes the page scroll.
+_CULPRITS = """() => {
+  const limit = document.documentElement.clientWidth + 1, out = [];
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const walk = el => {
+    for (const child of el.children) {
+      const o = getComputedStyle(child).overflowX;
+      if (child.getBoundingClientRect().right > limit) {
+        const inner = [...child.children].some(c => c.getBoundingClientRect().right > limit);
+        if (o !== 'visible' || !inner) out.push(name(child) + ' right=' + Math.round(child.getBoundingClientRect().right));
+        else walk(child);
+      } else if (o === 'visible') walk(child);
+      if (out.length >= 4) return;
+    }
+  };
+  walk(document.body);
+  return out;
+}"""
+
+#: 200 % zoom of a 1366×768 screen: the same page laid out in half the CSS pixels.
+ZOOMED = {"width": 683, "height": 384}
+
 
 async def check_page(page: Any, url: str, words: frozenset[str] = frozenset()) -> PageFindings:
     """Run the three checks on the page that is open in ``page``."""
     findings = PageFindings(url)
     findings.overflow_px = int(await page.evaluate(_OVERFLOW))
+    if findings.overflow_px > 0:
+        findings.culprits = await page.evaluate(_CULPRITS)
     findings.codes = raw_codes(await page.evaluate(_VISIBLE_TEXT), words)
     if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
         # evaluated through the DevTools protocol: the pages' CSP (nonces) would refuse a script tag
@@ -114,3 +150,27 @@ async def check_page(page: Any, url: str, words: frozenset[str] = frozenset()) -
     findings.violations = [f"{v['impact']} {v['id']} ({v['help']}): {'; '.join(v['nodes'])}"
                            for v in result if v["impact"] in SERIOUS]
     return findings
+
+
+async def check_zoom_and_keyboard(page: Any, url: str, tabs: int = 4, screenshot: Any = None) -> list[str]:
+    """At 200 % zoom the page still does not scroll sideways, and the first ``tabs`` Tab presses
+    each land on an element with a visible focus indicator. The viewport is restored afterwards."""
+    problems = []
+    before = page.viewport_size
+    await page.set_viewport_size(ZOOMED)
+    try:
+        overflow = int(await page.evaluate(_OVERFLOW))
+        if screenshot is not None:
+            await page.screenshot(path=str(screenshot))
+        if overflow > 0:
+            culprits = ", ".join(await page.evaluate(_CULPRITS))
+            problems.append(f"{url}: scrolls sideways by {overflow} px at 200 % zoom ({culprits})")
+    finally:
+        await page.set_viewport_size(before)
+    await page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.focus(); }")
+    for _ in range(tabs):
+        await page.keyboard.press("Tab")
+        focus = await page.evaluate(_FOCUS)
+        if not focus["shown"]:
+            problems.append(f"{url}: keyboard focus not visible on {focus['what']}")
+    return problems

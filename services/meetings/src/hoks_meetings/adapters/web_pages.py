@@ -38,14 +38,25 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
         return RedirectResponse("/ui/meetings", status_code=303)
 
     @router.get("/ui/meetings", response_class=HTMLResponse)
-    async def meetings_page(request: Request, principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
+    async def meetings_page(request: Request, audit: AuditDep,
+                            principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
         now = deps.clock()
         found = await my_meetings(viewer_of(principal), deps.meetings, start_of_today(now))
         tomorrow = start_of_today(now) + timedelta(days=1)
         today = [m for m in found if m.starts_at < tomorrow]
         upcoming = [m for m in found if m.starts_at >= tomorrow]
+        # a student-level meeting is shown by the student's name (its participants meet the student)
+        with_student = [m for m in found if m.student_oid]
+        students: dict[str, str] = {}
+        if with_student:
+            docs = await deps.directory.students(sorted({m.student_oid for m in with_student if m.student_oid}))
+            students = {d["_id"]: d.get("display_name") or "" for d in docs}
+            await audit.record_list_read(principal, resource="meeting", list_id="my-meetings",
+                                         shown=[(m.meeting_id, m.student_oid) for m in with_student],
+                                         endpoint="GET /ui/meetings")
         return render(request, TEMPLATES, "meetings.html",
-                      {"today": today, "upcoming": upcoming, "me": principal.staff_oid}, TRANSLATIONS)
+                      {"today": today, "upcoming": upcoming, "me": principal.staff_oid, "students": students},
+                      TRANSLATIONS)
 
     @router.get("/ui/meetings/{meeting_id}", response_class=HTMLResponse)
     async def meeting_page(request: Request, meeting_id: MeetingId, audit: AuditDep,
