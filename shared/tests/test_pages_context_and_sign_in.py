@@ -16,7 +16,8 @@ from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.testing.auth import RecordingAudit
 from hoks_shared.web.app import DemoUser, create_http_app, matches, sis_demo_users
 from hoks_shared.web.page_context import PageContext, sis_pending
-from hoks_shared.web.page_errors import GENERIC, error_table, page_error
+from hoks_shared.web.i18n import COMMON
+from hoks_shared.web.page_errors import error_table, page_error
 from hoks_shared.web.render import SHARED_TEMPLATES, render
 
 
@@ -127,6 +128,6 @@ async def test_pages_say_when_sis_data_is_still_arriving():
 def test_refusals_in_the_pages_language():
     patterns = {"not-confirmed": r"^(\d+) student row\(s\) not confirmed"}
     table = error_table(patterns, {"error.not-confirmed": "$1 riviä vahvistamatta",
-                                   **GENERIC["fi"]}.__getitem__)
+                                   **COMMON["fi"]}.__getitem__)
     assert page_error("3 student row(s) not confirmed yet", 422, table) == "3 riviä vahvistamatta"
     assert page_error("something new", 409, table).startswith("Muutosta ei voitu tallentaa (virhe 409)")

@@ -16,6 +16,7 @@ Catalog = Mapping[str, Mapping[str, str]]
 COMMON: Catalog = {
     "fi": {
         "auth.all_units": "kaikki yksiköt", "study.pt": "perustutkinto", "study.at": "ammattitutkinto", "study.eat": "erikoisammattitutkinto",
+        "error.api": "Muutosta ei voitu tallentaa (virhe {status}). Lataa sivu uudelleen ja yritä uudestaan.",
         "intake.busy": "Tietoja päivitetään", "intake.students": "opiskelijaa saatu",
         "intake.pending": "SIS-muutosta vielä käsittelemättä", "intake.partial": "Listat voivat olla vielä vajaita.",
         "auth.search": "Hae nimellä, roolilla, yksiköllä tai ryhmällä", "auth.search_button": "Hae",
@@ -34,6 +35,7 @@ COMMON: Catalog = {
     },
     "sv": {
         "auth.all_units": "alla enheter", "study.pt": "grundexamen", "study.at": "yrkesexamen", "study.eat": "specialyrkesexamen",
+        "error.api": "Ändringen kunde inte sparas (fel {status}). Ladda om sidan och försök igen.",
         "intake.busy": "Uppgifterna uppdateras", "intake.students": "studerande mottagna",
         "intake.pending": "SIS-ändringar ännu obehandlade", "intake.partial": "Listorna kan ännu vara ofullständiga.",
         "auth.search": "Sök på namn, roll, enhet eller grupp", "auth.search_button": "Sök",
@@ -52,6 +54,7 @@ COMMON: Catalog = {
     },
     "en": {
         "auth.all_units": "all units", "study.pt": "initial VET", "study.at": "further VET", "study.eat": "specialist VET",
+        "error.api": "The change could not be saved (error {status}). Reload the page and try again.",
         "intake.busy": "Data is being updated", "intake.students": "students received",
         "intake.pending": "SIS changes still to process", "intake.partial": "Lists may still be incomplete.",
         "auth.search": "Search by name, role, unit or group", "auth.search_button": "Search",
@@ -95,6 +98,11 @@ def translator(lang: str, *catalogs: Catalog) -> Callable[[str], str]:
         return merged.get(key, key)
 
     return t
+
+
+def merged(*catalogs: Catalog) -> Catalog:
+    """One catalog of several (a page's labels and the texts of the refusals it can meet)."""
+    return {lang: {k: v for catalog in catalogs for k, v in catalog.get(lang, {}).items()} for lang in LANGUAGES}
 
 
 def missing_translations(*catalogs: Catalog) -> dict[str, set[str]]:

@@ -2,28 +2,20 @@
 
 The HTTP API answers ``{"detail": "<English sentence>"}`` (its contract, for integrations). A page
 that calls the API shows the refusal to a person, so each service lists the sentences its pages
-can meet as patterns with a translation key; the page carries the table (``error_table``) and its
-script shows the translated text (``error.generic`` with the HTTP status when no pattern fits)."""
+can meet as patterns with a translation key; the page carries the table (``error_table``, as
+``errors`` in the page's context) and the layout's ``hoksError(body, status)`` shows the translated
+text (the shared ``error.api`` with the HTTP status when no pattern fits)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
 
-from hoks_shared.web.i18n import Catalog
-
-#: Shared by every service: what a page says when no pattern fits.
-GENERIC: Catalog = {
-    "fi": {"error.generic": "Muutosta ei voitu tallentaa (virhe {status}). Lataa sivu uudelleen ja yritä uudestaan."},
-    "sv": {"error.generic": "Ändringen kunde inte sparas (fel {status}). Ladda om sidan och försök igen."},
-    "en": {"error.generic": "The change could not be saved (error {status}). Reload the page and try again."},
-}
-
 
 def error_table(patterns: Mapping[str, str], t: Callable[[str], str]) -> list[tuple[str, str]]:
     """``[(regular expression, translated text), ...]`` for the page's script; ``$1`` in a text is the
     pattern's first group (e.g. a count). The last entry is the generic text (pattern ``""``)."""
-    return [(regex, t(f"error.{key}")) for key, regex in patterns.items()] + [("", t("error.generic"))]
+    return [(regex, t(f"error.{key}")) for key, regex in patterns.items()] + [("", t("error.api"))]
 
 
 def page_error(detail: str, status: int, table: list[tuple[str, str]]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from zoneinfo import ZoneInfo
 
 from hoks_shared.web.i18n import LANG_COOKIE, Catalog, language_of, translator
+from hoks_shared.web.page_errors import error_table
 from hoks_shared.web.security_headers import csp_nonce
 from hoks_shared.web.settings import UiSettings
 
@@ -53,10 +55,15 @@ def environment(templates_dir: str) -> Environment:
 
 
 def render(request: Request, templates_dir: str | Path, name: str, context: dict[str, Any],
-           translations: Catalog | None = None, status_code: int = 200) -> HTMLResponse:
-    """Render ``name`` in the caller's language; the language choice is remembered in a cookie."""
+           translations: Catalog | None = None, status_code: int = 200,
+           error_patterns: Mapping[str, str] | None = None) -> HTMLResponse:
+    """Render ``name`` in the caller's language; the language choice is remembered in a cookie.
+    ``error_patterns``: the API refusals the page's script may show, translated by ``translations``
+    (see ``page_errors``)."""
     lang = language_of(request)
     t = translator(lang, *([translations] if translations else []))
+    if error_patterns:
+        context = {**context, "errors": error_table(error_patterns, t)}
     principal = getattr(request.state, "principal", None)
     unit_names: dict[str, str] = getattr(request.state, "unit_names", {})
     html = environment(str(templates_dir)).get_template(name).render(

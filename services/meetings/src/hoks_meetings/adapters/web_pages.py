@@ -21,13 +21,12 @@ from hoks_meetings.domain.timing import local_date
 from hoks_meetings.domain.vocabulary import ACTION_CODES, CHECK_ITEMS, HOKS_UPDATES, REFERRAL_REASONS, REFERRAL_TARGETS
 from hoks_meetings.handlers import my_meetings, open_meeting
 from hoks_shared.auth import AllowPage, AuditDep, Principal
-from hoks_shared.web.i18n import LANGUAGES, language_of, translator
-from hoks_shared.web.page_errors import GENERIC, error_table
+from hoks_shared.web.i18n import merged
 from hoks_shared.web.render import render, ui_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: the meeting page's labels and the texts of the API refusals it can meet
-MEETING_PAGE = {lang: {**TRANSLATIONS[lang], **ERROR_TEXTS[lang], **GENERIC[lang]} for lang in LANGUAGES}
+MEETING_PAGE = merged(TRANSLATIONS, ERROR_TEXTS)
 
 
 def build_pages(deps: MeetingsDeps) -> APIRouter:
@@ -75,9 +74,8 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
             "action_codes": ACTION_CODES, "attendance": effective_attendance(view.meeting, view.work),
             "action_slots": 3, "referral_outcomes": MEETING_REFERRAL_OUTCOMES,
             "student_meeting_url": ui_settings().referrals_url + "/new",
-            "errors": error_table(PATTERNS, translator(language_of(request), MEETING_PAGE)),
             "names": await deps.directory.staff_names([p.person_oid for p in view.meeting.participants
                                                        if p.role not in ("student", "guardian")]),
-        }, MEETING_PAGE)
+        }, MEETING_PAGE, error_patterns=PATTERNS)
 
     return router

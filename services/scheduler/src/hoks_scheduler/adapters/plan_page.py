@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from hoks_scheduler.adapters.http_api import PLANNERS
 from hoks_scheduler.adapters.staff_names import StaffNames
-from hoks_scheduler.adapters.translations import TRANSLATIONS
+from hoks_scheduler.adapters.page_errors import PAGE_LABELS, PATTERNS
 from hoks_scheduler.domain.calendar import academic_year_of, year_bounds
 from hoks_scheduler.domain.overview import Filters, month_of, open_conflicts, person_days, unit_grids, week_of
 from hoks_scheduler.handlers import SchedulerDeps, plan_view
@@ -76,7 +76,7 @@ def build_plan_page(deps: SchedulerDeps, staff: StaffNames) -> APIRouter:
             "slots": [t.strftime("%H:%M") for t in calendar.slots], "zone": deps.config.calendar.zone,
             "today": today, "from_default": max(today, first_school).isoformat(),
             "all_units": principal.all_units, "rounds_per_year": deps.config.rules.rounds_per_year(),
-        }, TRANSLATIONS)
+        }, PAGE_LABELS, error_patterns=PATTERNS)
 
     return router
 

@@ -15,7 +15,7 @@ from hoks_scheduler.adapters.access import can_see
 from hoks_scheduler.adapters.http_api import PLANNERS, STAFF
 from hoks_scheduler.adapters.feed_tokens import FeedTokens
 from hoks_scheduler.adapters.settings import SchedulerSettings
-from hoks_scheduler.adapters.translations import TRANSLATIONS
+from hoks_scheduler.adapters.page_errors import PAGE_LABELS, PATTERNS
 from hoks_scheduler.domain.calendar import academic_year_of
 from hoks_scheduler.handlers import SchedulerDeps
 from hoks_shared.auth import AllowPage, AuditDep, Principal
@@ -51,6 +51,6 @@ def build_pages(deps: SchedulerDeps, settings: SchedulerSettings, feeds: FeedTok
             "can_plan": principal.has_role(*PLANNERS), "all_units": principal.all_units,
             "units": sorted(principal.unit_ids - {"*"}),
             "years": [year, f"{first + 1}-{first + 2}"],
-        }, TRANSLATIONS)
+        }, PAGE_LABELS, error_patterns=PATTERNS)
 
     return router

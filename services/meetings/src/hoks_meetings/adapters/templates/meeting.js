@@ -8,16 +8,7 @@
   const rows = () => Array.from(table.querySelectorAll("tbody tr[data-student]"));
 
   // the API answers in English (its contract); the page shows the refusal in its own language
-  const errorTexts = JSON.parse(document.getElementById("error-texts").textContent);
-  function reasonOf(body, status) {
-    const detail = body && typeof body.detail === "string" ? body.detail : "";
-    for (const [pattern, text] of errorTexts) {
-      if (!pattern) return text.replace("{status}", String(status || ""));
-      const match = detail.match(new RegExp(pattern));
-      if (match) return text.replace("$1", match[1] || "");
-    }
-    return "";
-  }
+  const reasonOf = (body, status) => window.hoksError(body, status);
 
   async function send(method, url, data) {
     const response = await fetch(url, {method, credentials: "same-origin",
