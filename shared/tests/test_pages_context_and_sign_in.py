@@ -15,7 +15,7 @@ from hoks_shared.auth.tokens import TokenVerifier
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.testing.auth import RecordingAudit
 from hoks_shared.web.app import DemoUser, create_http_app, matches, sis_demo_users
-from hoks_shared.web.page_context import PageContext, sis_pending
+from hoks_shared.web.page_context import BUSY_FROM, PageContext, sis_pending
 from hoks_shared.web.i18n import COMMON
 from hoks_shared.web.page_errors import error_table, page_error
 from hoks_shared.web.render import SHARED_TEMPLATES, render
@@ -121,7 +121,7 @@ async def test_pages_say_when_sis_data_is_still_arriving():
     page = (await get("/ui/probe?lang=fi", metrics)).text
     assert 'id="intake"' in page and "Tietoja päivitetään" in page and "4\u202f000" in page and "7 opiskelijaa" in page
     metrics.consumer_lag.clear()
-    metrics.consumer_lag.labels(group="g", topic="hoks.sis.students.v1", partition="0").set(0)
+    metrics.consumer_lag.labels(group="g", topic="hoks.sis.students.v1", partition="0").set(BUSY_FROM - 1)
     assert 'id="intake"' not in (await get("/ui/probe?lang=sv", metrics)).text
 
 

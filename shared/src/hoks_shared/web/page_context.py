@@ -13,6 +13,9 @@ from hoks_shared.sisviews.projection import GROUPS, STUDENTS
 
 #: Topics of the SIS feed all start with this (after the deployment's prefix).
 SIS_TOPIC_MARK = "hoks.sis."
+#: Pages say "data is still arriving" from this many SIS events waiting (a day's trickle of
+#: attendance and credits is not worth a banner; a start or a resync is).
+BUSY_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class Intake:
 
     @property
     def busy(self) -> bool:
-        return self.pending_events > 0
+        return self.pending_events >= BUSY_FROM
 
     def as_dict(self) -> dict[str, Any]:
         return {"students": self.students, "pending_events": self.pending_events, "busy": self.busy}
