@@ -23,6 +23,8 @@ SERIOUS = ("serious", "critical")
 #: ("Sosiaali- ja terveysala", "HOKS-seuranta") have a capital letter or a space after the hyphen.
 KEY_PATTERN = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+(?:-[a-z0-9]+)*)+(?![\w/-])")
 CODE_PATTERN = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w/@-])")
+#: Codes of one word that are no word of any of the three languages: study types, Koski states.
+RAW_WORDS = re.compile(r"(?<![\w-])(?:pt|eat|lasna|valiaikaisestikeskeytynyt|katsotaaneronneeksi|mitatoity)(?![\w-])")
 #: Text that may look like a code but is not one: e-mail-less URLs, file names, ISO days.
 ALLOWED = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{4}|[\w.-]+\.(?:csv|xlsx|ics|json|html))$")
 
@@ -56,7 +58,7 @@ def translated_words(*catalogs: Any) -> frozenset[str]:
 def raw_codes(text: str, words: frozenset[str] = frozenset()) -> list[str]:
     """Words of ``text`` that look like untranslated keys or codes (``words`` are known words)."""
     found = []
-    for pattern in (KEY_PATTERN, CODE_PATTERN):
+    for pattern in (KEY_PATTERN, CODE_PATTERN, RAW_WORDS):
         for match in pattern.finditer(text):
             word = match.group(0)
             if not ALLOWED.match(word) and word not in words:
