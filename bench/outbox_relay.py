@@ -45,7 +45,7 @@ from hoks_sisfeed.publishing import publish_records  # noqa: E402
 from hoks_sisfeed.records import feed_record  # noqa: E402
 
 AS_OF = date(2026, 11, 28)
-SHAPES = ((1, "one entry per document (audit records)"), (5, "five entries per document"))
+SHAPES = ((1, "audit records: one entry, handed over"), (5, "five entries per document, read back"))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -128,8 +128,8 @@ async def relayed(entries: list[dict[str, Any]], per_doc: int, runtime: Any, con
     collection, docs = await staged(entries, per_doc, runtime)
     send = runtime.publisher.publish_entry if confirm_each else runtime.publisher.send_entry
     relay = OutboxRelay([collection], send, runtime.metrics, lane="bench")
-    for doc in docs:
-        relay.notify(collection.name, doc["_id"])
+    for doc in docs:  # audit records: handed over with the notice, as the audit trail does
+        relay.notify(collection.name, doc["_id"], doc["_outbox"] if per_doc == 1 else None)
     started = time.perf_counter()
     published = await relay.drain_once(sweep=False)
     took = time.perf_counter() - started
