@@ -36,8 +36,8 @@ class Dependencies:
 async def test_health_answers_from_the_cached_probe_and_goes_stale_when_the_probe_hangs():
     now = [100.0]
     deps = Dependencies()
-    probe = HealthProbe(deps.check, timeout_s=0.2, stale_after_s=10, clock=lambda: now[0])
-    status, body = await probe.answer_now("svc", [])  # nothing cached yet: one probe, here
+    probe = HealthProbe(deps.check, stale_after_s=10, clock=lambda: now[0])
+    status, body = await probe.answer_now("svc", [])  # nothing cached yet: waits for the first probe
     assert status == 200 and body["checks"] == {"kafka": "ok", "store": "ok", "consumers": "ok"}
     deps.hang = True
     for _ in range(3):  # answered from the cache: the hanging dependency is not asked
@@ -46,8 +46,18 @@ async def test_health_answers_from_the_cached_probe_and_goes_stale_when_the_prob
     now[0] += 11
     status, body = probe.answer("svc", [])
     assert status == 503 and body["checks"]["probe"] == "stale"
-    assert await probe.probe_once() == {"probe": "timeout"}
-    assert probe.answer("svc", [])[0] == 503
+
+
+async def test_before_the_first_probe_has_answered_health_says_starting_and_the_probe_is_not_cancelled():
+    deps = Dependencies()
+    deps.hang = True
+    probe = HealthProbe(deps.check)
+    status, body = await probe.answer_now("svc", [], first_within_s=0.05)
+    assert status == 503 and body["checks"]["probe"] == "starting"
+    await probe.answer_now("svc", [], first_within_s=0.05)
+    assert deps.calls == 1  # one probe, still running: neither cancelled nor started twice
+    assert probe._first is not None and not probe._first.done()
+    probe._first.cancel()
 
 
 async def test_a_dependency_down_a_stuck_consumer_and_shutdown_each_make_it_503():

@@ -5,7 +5,7 @@ endpoint only reads its last result, so it answers at once however slow a depend
 503 when
 
 * a dependency was down at the last probe, or the last probe is older than ``stale_after_s``
-  (the probe itself hangs); before the first probe has finished, one is run within 0.9 s;
+  (the probe itself hangs); the first request after start waits up to 0.9 s for the first probe;
 * a consumer is stuck on one offset (``PartitionProgress``);
 * shutdown has begun (``stopping``): from the signal on, before the consumers and the HTTP
   server are stopped, so a load balancer takes the instance out first.
@@ -30,21 +30,20 @@ Checks = dict[str, str]
 
 @dataclass
 class HealthProbe:
+    #: bounds its own time (the probe never cancels it: a cancelled PyMongo call can break the client)
     check: Callable[[], Awaitable[Checks]]
     every_s: float = 2.0
-    timeout_s: float = 3.0
     stale_after_s: float = 15.0
     clock: Callable[[], float] = time.monotonic
     stopping: bool = False
     _last: Checks | None = None
     _at: float = 0.0
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
+    _first: asyncio.Future[Checks] | None = field(default=None, repr=False)
 
-    async def probe_once(self, timeout_s: float | None = None) -> Checks:
+    async def probe_once(self) -> Checks:
         try:
-            checks = await asyncio.wait_for(self.check(), timeout_s or self.timeout_s)
-        except TimeoutError:
-            checks = {"probe": "timeout"}
+            checks = await self.check()
         except Exception as exc:  # noqa: BLE001 - a probe answers, it does not raise
             log.warning("health probe failed", extra={"error": repr(exc)})
             checks = {"probe": "error"}
@@ -70,9 +69,12 @@ class HealthProbe:
 
     async def answer_now(self, service: str, stuck: list[Stuck], first_within_s: float = 0.9) -> tuple[int, dict[str, Any]]:
         """``answer``; only when no probe has finished yet (the first request after start, or an
-        app run without its background tasks) one is run here, given ``first_within_s``."""
+        app run without its background tasks) it waits up to ``first_within_s`` for one (started
+        here if none runs), without cancelling it."""
         if self._last is None and not self.stopping:
-            await self.probe_once(first_within_s)
+            if self._first is None:
+                self._first = asyncio.ensure_future(self.probe_once())
+            await asyncio.wait({self._first}, timeout=first_within_s)
         return self.answer(service, stuck)
 
     def answer(self, service: str, stuck: list[Stuck]) -> tuple[int, dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -38,8 +39,15 @@ def create_client(settings: MongoSettings, *, app_name: str = "hoks") -> AsyncMo
 
 
 async def ping(db: AsyncDatabase[dict[str, Any]], timeout_s: float = 2.0) -> bool:
+    """Whether the store answers within ``timeout_s``, server selection included.
+
+    Bounded by PyMongo's own client-side timeout, never by cancelling the call: a PyMongo
+    operation cancelled while it selects a server can leave the client's topology lock broken
+    ("Lock is not acquired"), after which every operation of the client hangs (seen in the fault
+    suite with the store down for 60 s)."""
     try:
-        await db.command("ping", maxTimeMS=int(timeout_s * 1000))
+        with pymongo.timeout(timeout_s):
+            await db.command("ping")
         return True
     except Exception:  # noqa: BLE001 - health checks answer, they do not raise
         return False
