@@ -1,0 +1,68 @@
+"""The replay folds the whole history in memory with one apply; the live consumer applies batch by
+batch against the store. Both must leave the same documents."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from hoks_reporting.adapters.folded_documents import FoldedDocuments
+from hoks_reporting.projector import AGGREGATES, ENTITIES, Projector
+
+from .fakes import MemoryReportStore
+from .institution import events as small_institution
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_one_fold_in_memory_equals_the_live_batches(seed):
+    history = small_institution()
+    random.Random(seed).shuffle(history)
+    live = MemoryReportStore()
+    projector = Projector(live)
+    size = 1 + seed
+    for start in range(0, len(history), size):
+        await projector.apply(history[start:start + size])
+
+    folded = FoldedDocuments()
+    await Projector(folded).apply(history)
+
+    for name in (ENTITIES, AGGREGATES):
+        assert folded.collections[name] == live.collections[name], name
+    assert folded.count() == sum(len(live.collections[n]) for n in (ENTITIES, AGGREGATES)) > 0
+
+
+async def test_an_aggregate_emptied_by_the_history_is_not_folded_in():
+    """A student who moves away leaves no empty aggregate behind in either way of computing."""
+    history = small_institution()
+    live = MemoryReportStore()
+    for event in history:
+        await Projector(live).apply([event])
+    folded = FoldedDocuments()
+    await Projector(folded).apply(history)
+    assert all(doc["members"] for doc in folded.collections[AGGREGATES].values())
+    assert set(folded.collections[AGGREGATES]) == set(live.collections[AGGREGATES])
+
+
+def test_the_history_decoder_checks_a_repeated_body_without_decoding_it_again():
+    from dataclasses import replace
+
+    from hoks_reporting.event_decoding import HistoryDecoder
+    from hoks_shared.topics import TopicNaming
+
+    from .test_report_consumer import PREFIX, record_of
+
+    first = record_of(small_institution()[0])
+    decoder = HistoryDecoder(TopicNaming(PREFIX))
+    event = decoder(first)
+    assert event is not None and event == small_institution()[0]
+    again = record_of(small_institution()[0])  # another envelope (id, time), the same body
+    assert again.headers != first.headers and again.value == first.value
+    assert decoder(again) is None and decoder.repeats == 1
+    broken = replace(again, headers=[(k, v) for k, v in again.headers if k != "ce_time"])
+    with pytest.raises(ValueError, match="ce_time"):
+        decoder(broken)  # a repeat is still a record: its envelope must hold
+    other = record_of(small_institution()[1])
+    assert decoder(other) == small_institution()[1]
+    elsewhere = replace(first, topic=PREFIX + "hoks.sis.hoks.v1")  # the same bytes on another topic
+    assert decoder(elsewhere) == small_institution()[0] and decoder.repeats == 1  # decoded, not a repeat
