@@ -96,8 +96,9 @@ async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str
     meetings = system.runtimes["meetings"].db.meetings
     mine = {"participants.person_oid": counselor.oid, "status": "planned"}
     group_meeting = await meetings.find_one({**mine, "kind": "group"}, sort=[("starts_at", 1)])
-    student_meeting = await meetings.find_one({**mine, "kind": "student"})
-    assert group_meeting and student_meeting, "the tour's referral has no student-level meeting"
+    # the referral's student-level meeting: referrals → scheduler → meetings, through Kafka
+    student_meeting = await eventually(lambda: meetings.find_one({**mine, "kind": "student"}), timeout_s=60,
+                                       what="the referral's student-level meeting in the meetings service")
     page = await as_manager.new_page()
     await page.goto(system.url("reporting", "/ui/reports?lang=fi"))
     unit_url = page.url
@@ -105,7 +106,7 @@ async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str
     await page.goto(system.url("reporting", teacher))
     group = await first_link(page, "a[href*='/groups/']")
     return [
-        ("sign-in", anonymous, system.url("meetings", "/auth/login")),
+        ("sign-in", anonymous, system.url("referrals", "/auth/login")),
         ("meetings", as_counselor, system.url("meetings", "/ui/meetings")),
         ("meeting", as_counselor, system.url("meetings", f"/ui/meetings/{group_meeting['_id']}")),
         ("meeting-held", as_counselor, system.url("meetings", f"/ui/meetings/{held_id}")),

@@ -34,14 +34,15 @@ from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_ap
 from hoks_shared.settings import ServiceSettings, load_settings
 from hoks_shared.sisviews.ingest import build_sis_router
 from hoks_shared.sisviews.projection import SisViews
-from hoks_shared.topics import SIS_STAFF, SIS_STUDENTS, SIS_STUDY_RIGHTS
+from hoks_shared.topics import SIS_GROUPS, SIS_STAFF, SIS_STUDENTS, SIS_STUDY_RIGHTS
 
 log = logging.getLogger(__name__)
 
 SERVICE = "referrals"
 DEFAULT_PORT = 8103
 #: Routing needs staff and units; Valpas tasks need study-right status and compulsory education.
-SIS_TOPICS = [SIS_STUDENTS, SIS_STAFF, SIS_STUDY_RIGHTS]
+#: groups: for unit names on the pages (and groups on the development sign-in page)
+SIS_TOPICS = [SIS_STUDENTS, SIS_STAFF, SIS_STUDY_RIGHTS, SIS_GROUPS]
 
 
 def build(settings: ServiceSettings | None = None,
