@@ -71,7 +71,7 @@ def app(metrics: ServiceMetrics | None = None) -> Any:
         return render(request, SHARED_TEMPLATES, "login.html", {"users": None, "next": "/"})
 
     return create_http_app("t", [router], verifier=TokenVerifier(AuthSettings(mode="dev")), audit=RecordingAudit(),
-                           demo_users=sis_demo_users(DB), page_context=PageContext(DB, metrics, ttl_s=0))
+                           demo_users=sis_demo_users(DB), page_context=PageContext(DB, metrics, ttl_s=0, names_ttl_s=0))
 
 
 async def get(path: str, metrics: ServiceMetrics | None = None) -> httpx.Response:

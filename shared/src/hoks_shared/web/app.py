@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -27,7 +26,7 @@ from hoks_shared.web.error_docs import install_error_docs
 from hoks_shared.web.i18n import COMMON
 from hoks_shared.web.input_errors import install_input_errors
 from hoks_shared.web.unavailable import install_unavailable
-from hoks_shared.web.page_context import PageContext
+from hoks_shared.web.page_context import PageContext, install_page_context
 from hoks_shared.web.render import SHARED_TEMPLATES, render, ui_settings
 from hoks_shared.web.same_origin import SameOriginWrites
 from hoks_shared.web.security_headers import SecurityHeaders
@@ -184,24 +183,3 @@ def matches(user: DemoUser, query: str, unit_names: dict[str, str]) -> bool:
     haystack = " ".join([user.name, *user.roles, *labels, *user.units,
                          *(unit_names.get(u, "") for u in user.units), *user.groups]).lower()
     return all(word in haystack for word in words)
-
-
-def install_page_context(app: FastAPI, context: PageContext) -> None:
-    """Pages (``/ui/...`` and the sign-in page) get unit names and the SIS intake in ``request.state``."""
-    app.state.page_context = context
-    app.add_middleware(PageContextMiddleware, context=context)
-
-
-class PageContextMiddleware:
-    def __init__(self, app: Any, context: PageContext) -> None:
-        self.app = app
-        self.context = context
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        path = scope.get("path", "")
-        if scope["type"] == "http" and scope.get("method") == "GET" and (
-                path.startswith("/ui") or path == "/auth/login"):
-            state = scope.setdefault("state", {})
-            state["unit_names"] = await self.context.unit_names()
-            state["intake"] = await self.context.intake()
-        await self.app(scope, receive, send)

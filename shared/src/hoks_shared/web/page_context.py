@@ -50,18 +50,20 @@ def _gauge_value(gauge: Any) -> float:
 
 
 class PageContext:
-    """Unit names and SIS intake for the pages, read at most every ``ttl_s`` seconds."""
+    """Unit names and SIS intake for the pages, read at most every ``names_ttl_s`` / ``ttl_s`` seconds."""
 
-    def __init__(self, db: Any, metrics: Any = None, ttl_s: float = 10.0) -> None:
+    def __init__(self, db: Any, metrics: Any = None, ttl_s: float = 10.0, names_ttl_s: float = 60.0) -> None:
         self.db = db
         self.metrics = metrics
         self.ttl_s = ttl_s
+        #: units are renamed rarely: their names are read again after a minute
+        self.names_ttl_s = names_ttl_s
         self._names: tuple[float, dict[str, str]] = (0.0, {})
         self._intake: tuple[float, Intake | None] = (0.0, None)
 
     async def unit_names(self) -> dict[str, str]:
         read_at, names = self._names
-        if time.monotonic() - read_at < self.ttl_s:
+        if time.monotonic() - read_at < self.names_ttl_s:
             return names
         names = {}
         async for doc in self.db[GROUPS].find({"unit_name": {"$type": "string"}}, {"unit_id": 1, "unit_name": 1}):
@@ -79,3 +81,26 @@ class PageContext:
             intake = Intake(await self.db[STUDENTS].estimated_document_count(), pending)
         self._intake = (time.monotonic(), intake)
         return intake
+
+
+def install_page_context(app: Any, context: PageContext) -> None:
+    """Pages (``/ui/...`` and the sign-in page) get unit names and the SIS intake in ``request.state``."""
+    app.state.page_context = context
+    app.add_middleware(PageContextMiddleware, context=context)
+
+
+class PageContextMiddleware:
+    """ASGI middleware: reads the context (cached) before a page's handler runs."""
+
+    def __init__(self, app: Any, context: PageContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and scope.get("method") == "GET" and (
+                path.startswith("/ui") or path == "/auth/login"):
+            state = scope.setdefault("state", {})
+            state["unit_names"] = await self.context.unit_names()
+            state["intake"] = await self.context.intake()
+        await self.app(scope, receive, send)
