@@ -2,6 +2,10 @@
 
 A failing run is logged and counted; the next one happens on schedule. ``stop`` cancels a run
 in progress, so a slow dependency never holds up shutdown.
+
+A run's store calls end by PyMongo's own timeout (``pymongo.timeout``) before the run would be
+cancelled: a PyMongo call cancelled while it selects a server can leave its client broken for
+good (see ``store.client.ping``).
 """
 
 from __future__ import annotations
@@ -11,7 +15,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+import pymongo
+
 log = logging.getLogger(__name__)
+
+#: A run is cancelled this long after its store calls have timed out on their own.
+CANCEL_GRACE_S = 2.0
 
 
 class PeriodicTask:
@@ -39,7 +48,8 @@ class PeriodicTask:
         """One run; True when it succeeded."""
         self.runs += 1
         try:
-            await asyncio.wait_for(self._run(), self.timeout_s)
+            with pymongo.timeout(self.timeout_s):
+                await asyncio.wait_for(self._run(), self.timeout_s + CANCEL_GRACE_S)
             return True
         except asyncio.CancelledError:
             raise
