@@ -99,6 +99,17 @@ def kill9(key: str) -> Fault:
     return inject
 
 
+def sigterm_restart(key: str) -> Fault:
+    """A rolling restart: SIGTERM mid-burst (handlers in flight, outbox entries unsent), start again."""
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)
+        stopped_in = env.services[key].terminate()
+        print(f"{key} stopped {stopped_in:.1f} s after SIGTERM mid-burst")
+        restart(env, key)
+        return {"stopped in s": stopped_in}
+    return inject
+
+
 def broker_outage(seconds: float) -> Fault:
     def inject(env: FaultEnv) -> dict[str, object]:
         time.sleep(1.0)
@@ -112,6 +123,24 @@ def broker_outage(seconds: float) -> Fault:
         for service in env.services.values():
             service.wait_healthy(120)
         return {"health during": health}
+    return inject
+
+
+def sigterm_during_broker_outage(key: str, seconds: float) -> Fault:
+    """Stopping while the broker is gone (consumers cannot leave their group, the relay cannot
+    publish): the stop must still end within 5 s; started again once the broker is back."""
+    def inject(env: FaultEnv) -> dict[str, object]:
+        time.sleep(1.0)
+        env.infra.kill("kafka")
+        time.sleep(2.0)
+        stopped_in = env.services[key].terminate()
+        print(f"{key} stopped {stopped_in:.1f} s after SIGTERM with the broker down")
+        time.sleep(max(0.0, seconds - 2.0))
+        env.infra.start("kafka")
+        restart(env, key)
+        for service in env.services.values():
+            service.wait_healthy(120)
+        return {"stopped in s": stopped_in}
     return inject
 
 
@@ -200,6 +229,12 @@ def test_kill9_of_a_service_mid_burst(fault_env, key):
     assert_exact(fault_env, effects)
 
 
+def test_sigterm_of_a_service_mid_burst(fault_env):
+    effects, seen = run(fault_env, "SIGTERM referrals, restart", sigterm_restart("referrals"))
+    assert_exact(fault_env, effects)
+    assert seen["stopped in s"] is not None
+
+
 def test_broker_killed_and_restarted(fault_env):
     seconds = 20.0 if fault_env.full else 8.0
     effects, seen = run(fault_env, f"broker kill -9, {seconds:.0f} s down", broker_outage(seconds))
@@ -249,6 +284,14 @@ long_only = pytest.mark.skipif("not config.getoption('--full')", reason="long fa
 def test_broker_or_store_hung_with_sigstop(fault_env, component):
     effects, _ = run(fault_env, f"SIGSTOP {component} 30 s", hang_infra(component, 30.0), settle_s=240)
     assert_exact(fault_env, effects)
+
+
+@long_only
+def test_sigterm_while_the_broker_is_down(fault_env):
+    effects, seen = run(fault_env, "SIGTERM scheduler, broker down 10 s",
+                        sigterm_during_broker_outage("scheduler", 10.0), settle_s=240)
+    assert_exact(fault_env, effects)
+    assert seen["stopped in s"] is not None
 
 
 @long_only
