@@ -90,13 +90,15 @@ def test_a_broken_manifest_is_rejected():
         kv.validate(deployment, kv.latest_version(), strict=True)
 
 
-#: Services whose read models have a single writer (reporting's aggregates): never scaled out.
+#: Services whose replicas own fixed shares of the partitions (reporting: one writer per document):
+#: a StatefulSet scaled by hand, never by an autoscaler.
 SINGLE_WRITERS = {"reporting"}
 
 
 def test_every_service_has_probes_limits_scaling_and_scrape_annotations():
     docs = render_base()
-    deployments, services = by_kind(docs, "Deployment"), by_kind(docs, "Service")
+    deployments = {**by_kind(docs, "Deployment"), **by_kind(docs, "StatefulSet")}
+    services = by_kind(docs, "Service")
     hpas, pdbs = by_kind(docs, "HorizontalPodAutoscaler"), by_kind(docs, "PodDisruptionBudget")
     for name in SERVICES:
         pod = deployments[name]["spec"]["template"]
@@ -111,9 +113,15 @@ def test_every_service_has_probes_limits_scaling_and_scrape_annotations():
         assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == name
         assert services[name]["spec"]["selector"] == deployments[name]["spec"]["selector"]["matchLabels"]
         if name in SINGLE_WRITERS:
-            # the report aggregates have one writer: one replica, no autoscaler, no overlap on rollout
-            assert name not in hpas and deployments[name]["spec"]["replicas"] == 1
-            assert deployments[name]["spec"]["strategy"]["type"] == "Recreate"
+            # each replica owns the share its ordinal names: a StatefulSet (never two pods of one
+            # ordinal), told how many replicas there are, at most one per partition, no autoscaler
+            spec = deployments[name]["spec"]
+            assert deployments[name]["kind"] == "StatefulSet" and name not in hpas
+            env = {e["name"]: e for e in container["env"]}
+            assert int(env["HOKS_REPORT_REPLICAS"]["value"]) == spec["replicas"] <= 6
+            assert env["HOKS_REPORT_REPLICA"]["valueFrom"]["fieldRef"]["fieldPath"] == \
+                "metadata.labels['apps.kubernetes.io/pod-index']"
+            assert services[spec["serviceName"]]["spec"]["clusterIP"] == "None"
         else:
             hpa = hpas[name]["spec"]
             assert hpa["scaleTargetRef"]["name"] == name
@@ -146,7 +154,7 @@ def test_secrets_come_from_secret_references_and_the_scheduler_needs_its_feed_se
     config = by_kind(docs, "ConfigMap")["hoks-config"]["data"]
     assert config["HOKS_AUTH_MODE"] == "oidc"
     assert not [k for k in config if "SECRET" in k or "PASSWORD" in k]  # no secret in the ConfigMap
-    deployments = by_kind(docs, "Deployment")
+    deployments = {**by_kind(docs, "Deployment"), **by_kind(docs, "StatefulSet")}
     for name in SERVICES:
         env = deployments[name]["spec"]["template"]["spec"]["containers"][0]["env"]
         assert not [e for e in env if ("SECRET" in e["name"] or "PASSWORD" in e["name"]) and "value" in e]

@@ -45,6 +45,18 @@ def test_groups_are_read_from_a_services_subscribers():
     assert "hoks.sis.students.v1" in groups["hoks-referrals-sis"]
 
 
+def test_reporting_groups_name_the_topics_of_the_partitions_a_replica_owns():
+    from hoks_reporting.main import build
+    from hoks_reporting.report_settings import ReportSettings
+
+    _, runtime = build(ServiceSettings(service_name="reporting"), ReportSettings(replica=1, replicas=2))
+    groups = subscribed_groups(runtime.broker)
+    assert "hoks.meetings.outcomes.v1" in groups["hoks-reporting"]
+    assert "hoks.reporting.checklist-rows.v1" in groups["hoks-reporting"]
+    assert "hoks.sis.absences.v1" in groups["hoks-reporting-report-sis"]
+    assert groups["hoks-reporting-report-agg"] == ["hoks.reporting.member-changes.v1"]
+
+
 async def test_periodic_task_keeps_running_after_a_failure_and_stops_promptly():
     calls: list[int] = []
     errors: list[BaseException] = []

@@ -1,19 +1,14 @@
-"""The Kafka edge of the report: contract violations go to the dead-letter sink, the rest is applied."""
+"""Fakes of the Kafka edge of the report (records, dead-letter sink, metrics); the tests that use
+them are in test_report_pipeline.py."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from hoks_reporting.projector import Projector
-from hoks_reporting.report_queries import ReportQueries
-from hoks_reporting.subscribers import project_records
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.topics import TopicNaming, topic_of
 
-from .fakes import MemoryReportStore
-from .institution import AS_OF, T1, UNIT, YEAR, checklist, row
 
 PREFIX = "t."
 
@@ -57,19 +52,3 @@ def record_of(event: Any) -> Record:
     meta = envelope_for(event, source="/test")
     return Record(PREFIX + topic_of(event).name, event.model_dump_json().encode(),
                   [(k, v.encode()) for k, v in meta.to_headers().items()])
-
-
-async def test_a_broken_record_is_dead_lettered_and_the_rest_of_the_batch_applied():
-    good = checklist("G1", T1, 1, [row("1.2.246.562.24.30000000001"), row("1.2.246.562.24.30000000002")])
-    broken = record_of(good)
-    broken.value = b"{not json"
-    no_headers = record_of(good)
-    no_headers.headers = []
-    runtime, store = FakeRuntime(), MemoryReportStore()
-    records = [broken, record_of(good), no_headers]
-    applied = await project_records(records, Projector(store), runtime, asyncio.Lock())  # type: ignore[arg-type]
-    assert applied == 1
-    assert [r for r, _ in runtime.dead_letters.dead] == [broken, no_headers]
-    assert runtime.metrics.seen == [("checklist-completed", "applied")]
-    report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
-    assert report["total"]["students_checked"] == 2

@@ -50,7 +50,7 @@ def test_the_history_decoder_checks_a_repeated_body_without_decoding_it_again():
     from hoks_reporting.event_decoding import HistoryDecoder
     from hoks_shared.topics import TopicNaming
 
-    from .test_report_consumer import PREFIX, record_of
+    from .kafka_fakes import PREFIX, record_of
 
     first = record_of(small_institution()[0])
     decoder = HistoryDecoder(TopicNaming(PREFIX))

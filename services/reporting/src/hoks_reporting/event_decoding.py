@@ -30,12 +30,14 @@ DOMAIN_TOPICS: tuple[Topic, ...] = (MEETING_SCHEDULE, MEETING_OUTCOMES, REFERRAL
 SIS_REPORT_TOPICS: tuple[Topic, ...] = (SIS_STUDENTS, SIS_HOKS, SIS_STUDY_RIGHTS, SIS_ABSENCES)
 #: Every topic the report is computed from.
 REPORT_TOPICS: tuple[Topic, ...] = SIS_REPORT_TOPICS + DOMAIN_TOPICS
+#: The reporting service's own topic of single-row checklists (see ``adapters.internal_topics``).
+CHECKLIST_ROWS = "hoks.reporting.checklist-rows.v1"
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     SIS_STUDENTS.name: TypeAdapter(SisEvent), SIS_HOKS.name: TypeAdapter(SisEvent),
     SIS_STUDY_RIGHTS.name: TypeAdapter(SisEvent), SIS_ABSENCES.name: TypeAdapter(SisEvent),
     MEETING_SCHEDULE.name: TypeAdapter(MeetingScheduleEvent), MEETING_OUTCOMES.name: TypeAdapter(MeetingOutcomeEvent),
-    REFERRALS.name: TypeAdapter(ReferralEvent),
+    REFERRALS.name: TypeAdapter(ReferralEvent), CHECKLIST_ROWS: TypeAdapter(MeetingOutcomeEvent),
 }
 
 

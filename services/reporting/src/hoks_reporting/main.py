@@ -14,9 +14,11 @@ from faststream.asgi import AsgiFastStream
 
 from hoks_reporting.adapters.business_gauges import meeting_gauges
 from hoks_reporting.adapters.http_api import ReportDeps, build_api_router
+from hoks_reporting.adapters.internal_topics import ensure_internal_topics
 from hoks_reporting.adapters.names import NameLookup
 from hoks_reporting.adapters.report_store import CachedReportStore, MongoReportStore
 from hoks_reporting.adapters.web_pages import build_page_router
+from hoks_reporting.pipeline import Pipeline, broker_send
 from hoks_reporting.projector import Projector
 from hoks_reporting.report_settings import ReportSettings
 from hoks_reporting.subscribers import build_router
@@ -44,11 +46,14 @@ def build(settings: ServiceSettings | None = None,
     deps = ReportDeps(store, NameLookup(runtime.db), report.figure_rules())
     # operations: group meetings planned/held per round of this academic year (hoks_meetings_*)
     runtime.add_gauge_refresher("meetings-per-round", meeting_gauges(store), every_s=60.0)
+    pipeline = Pipeline(projector, runtime, broker_send(runtime))
+
+    async def internal_topics(runtime: ServiceRuntime) -> None:
+        await ensure_internal_topics(runtime.settings, report.partitions)
+
     app = create_app(runtime,
-                     [build_router(runtime, projector, cached, report.batch_max_records,
-                                   report.sis_batch_max_records),
-                      build_sis_router(runtime, views, SIS_TOPICS)],
-                     indexed=[store, views],
+                     [build_router(runtime, pipeline, report), build_sis_router(runtime, views, SIS_TOPICS)],
+                     indexed=[store, views], on_startup=[internal_topics],
                      http_routers=[build_api_router(deps), build_page_router(deps)],
                      http_title="HOKS follow-up: reporting",
                      http_description="The education manager's summary per responsible teacher, drill-down, "

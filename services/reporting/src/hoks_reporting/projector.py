@@ -8,13 +8,15 @@ unit index and the global list. Aggregates are written first, entities last: a c
 makes the redelivered batch compute the same members again (setting a member is idempotent) and
 push the totals up again, so nothing is counted twice or lost.
 
-Single writer: one consumer applies batches one after another (see the README).
+Single writer: each entity and each aggregate document is written by one consumer, one batch at
+a time. One process can run the whole of it (``apply``: the replay, and the tests); the service
+runs it in two stages, entities and aggregates, each partitioned over the replicas (``pipeline``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,6 +35,9 @@ from hoks_shared.store.idempotent import ApplyResult
 
 ENTITIES = "report_entities"
 AGGREGATES = "report_aggregates"
+
+#: aggregate id → member key → its contribution, or ``None``: the member is gone
+Changes = dict[str, dict[str, Contribution | None]]
 
 _MEETING = (MeetingScheduled, MeetingRescheduled, MeetingCancelled, MeetingHeld)
 _STUDENT = (StudentUpserted, HoksUpdated, StudyRightStatus, AbsenceRecorded,
@@ -104,12 +109,20 @@ class Projector:
     # -- the batch -------------------------------------------------------------------------
     async def apply(self, events: Sequence[Any]) -> list[ApplyResult]:
         """Apply events in order; the result of each (applied, or stale: it changed nothing)."""
+        results, changes, entity_docs = await self.fold_entities(events)
+        await self.roll_up(changes)
+        await self.save_entities(entity_docs)
+        return results
+
+    async def fold_entities(self, events: Sequence[Any]) -> tuple[list[ApplyResult], Changes, list[dict[str, Any]]]:
+        """Events → the touched entities' new documents and the aggregate members they change
+        (nothing written yet: the caller writes the aggregates first, the entities last)."""
         wanted = sorted({i for e in events for i in self._entity_ids(e)})
         stored = await self.store.load(ENTITIES, wanted) if wanted else {}
         entities = {i: _Entity(stored.get(i), (stored.get(i) or {}).get("state")) for i in wanted}
         results = [ApplyResult.APPLIED if self._apply(entities, e) else ApplyResult.STALE for e in events]
 
-        changes: dict[str, dict[str, Contribution | None]] = defaultdict(dict)
+        changes: Changes = defaultdict(dict)
         entity_docs = []
         for entity_id, entity in entities.items():
             if not entity.changed or entity.state is None:
@@ -122,18 +135,24 @@ class Projector:
                 for c in after:
                     changes[c.agg][c.member] = c
             entity_docs.append({"_id": entity_id, "state": entity.state, "contrib": [c.to_doc() for c in after]})
-        await self._roll_up(changes)
+        return results, changes, entity_docs
+
+    async def save_entities(self, entity_docs: list[dict[str, Any]]) -> None:
         if entity_docs:
             await self.store.save(ENTITIES, entity_docs)
-        return results
 
-    async def _roll_up(self, changes: dict[str, dict[str, Contribution | None]]) -> None:
-        """Write changed members, then carry each touched aggregate's totals up a level."""
+    async def roll_up(self, changes: Changes, *, stays: Callable[[str, str], bool] = lambda child, parent: True
+                      ) -> Changes:
+        """Write changed members, then carry each touched aggregate's totals up a level.
+
+        ``stays(child, parent)`` says whether a parent is rolled up here; the members of the
+        parents that are not are returned (another writer owns them, see ``pipeline``)."""
         to_save: list[dict[str, Any]] = []
         to_delete: list[str] = []
+        elsewhere: Changes = defaultdict(dict)
         while changes:
             loaded = await self.store.load(AGGREGATES, sorted(changes))
-            parents: dict[str, dict[str, Contribution | None]] = defaultdict(dict)
+            parents: Changes = defaultdict(dict)
             for agg_id, members in changes.items():
                 old = loaded.get(agg_id)
                 new = rollup.with_members(old, agg_id, members)
@@ -145,7 +164,7 @@ class Projector:
                 parent = keys.parent_of(agg_id)
                 if parent is not None:
                     parent_id, member = parent
-                    parents[parent_id][member] = (
+                    (parents if stays(agg_id, parent_id) else elsewhere)[parent_id][member] = (
                         Contribution(parent_id, member, keys.carried_up(parent_id, new["totals"]))
                         if new["members"] else None)
             changes = parents
@@ -153,4 +172,4 @@ class Projector:
             await self.store.save(AGGREGATES, to_save)
         if to_delete:
             await self.store.delete(AGGREGATES, to_delete)
-
+        return elsewhere

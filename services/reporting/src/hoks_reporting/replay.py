@@ -23,6 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_reporting.adapters.folded_documents import FoldedDocuments
+from hoks_reporting.adapters.internal_topics import CHECKLIST_ROWS, MEMBER_CHANGES
 from hoks_reporting.adapters.report_store import COLLECTIONS, unpack
 from hoks_reporting.event_decoding import REPORT_TOPICS, SIS_REPORT_TOPICS, HistoryDecoder
 from hoks_reporting.projector import Projector, is_reported
@@ -58,9 +59,10 @@ class ReplayOutcome:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-async def end_offsets(settings: ServiceSettings) -> dict[TopicPartition, int]:
-    """The current end of every partition of the report's topics (what the replay reads up to)."""
-    names = [settings.kafka.topic_prefix + t.name for t in REPORT_TOPICS]
+async def end_offsets(settings: ServiceSettings, names: list[str] | None = None) -> dict[TopicPartition, int]:
+    """The current end of every partition of the report's topics (what the replay reads up to),
+    or of the topics ``names``."""
+    names = names or [settings.kafka.topic_prefix + t.name for t in REPORT_TOPICS]
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers, **aiokafka_options(settings.kafka))
     await admin.start()
     try:
@@ -153,16 +155,35 @@ async def read_events(settings: ServiceSettings, wanted: dict[TopicPartition, in
 
 
 async def live_caught_up(settings: ServiceSettings, ends: dict[TopicPartition, int], timeout_s: float) -> bool:
-    """Whether the live consumer groups committed ``ends`` (waits up to ``timeout_s``)."""
+    """Whether the live consumer groups committed ``ends`` and then worked off what that produced
+    on the reporting service's own topics (waits up to ``timeout_s`` in all)."""
     prefix = settings.kafka.topic_prefix
     sis_names = {prefix + t.name for t in SIS_REPORT_TOPICS}
     group = consumer_group(settings)
-    groups = {group: {tp: e for tp, e in ends.items() if tp.topic not in sis_names},
-              group + "-report-sis": {tp: e for tp, e in ends.items() if tp.topic in sis_names}}
+    deadline = time.monotonic() + timeout_s
+    if not await _committed(settings, {group: {tp: e for tp, e in ends.items() if tp.topic not in sis_names},
+                                       group + "-report-sis": {tp: e for tp, e in ends.items() if tp.topic in sis_names}},
+                            deadline):
+        return False
+    # the stages publish to the internal topics as they go: caught up when their ends stop moving
+    rows, changes = prefix + CHECKLIST_ROWS, prefix + MEMBER_CHANGES
+    seen: dict[TopicPartition, int] | None = None
+    while True:
+        internal = await end_offsets(settings, [rows, changes])
+        if internal == seen:
+            return True
+        if not await _committed(settings, {group: {tp: e for tp, e in internal.items() if tp.topic == rows},
+                                           group + "-report-agg": {tp: e for tp, e in internal.items()
+                                                                   if tp.topic == changes}}, deadline):
+            return False
+        seen = internal
+
+
+async def _committed(settings: ServiceSettings, groups: dict[str, dict[TopicPartition, int]], deadline: float) -> bool:
+    """Whether each group committed its offsets (waits until ``deadline``)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers, **aiokafka_options(settings.kafka))
     await admin.start()
     try:
-        deadline = time.monotonic() + timeout_s
         while True:
             behind = 0
             for name, wanted in groups.items():

@@ -34,8 +34,9 @@ def subscribed_groups(broker: Any) -> dict[str, list[str]]:
         if not group:
             continue
         names = groups.setdefault(group, [])
-        for topic in getattr(subscriber, "topics", ()):
-            name = getattr(topic, "name", topic)
+        # subscribed topics, or the topics of partitions assigned by hand (reporting's replicas)
+        for topic in [*getattr(subscriber, "topics", ()), *getattr(subscriber, "partitions", ())]:
+            name = getattr(topic, "name", None) or getattr(topic, "topic", topic)
             if isinstance(name, str) and name not in names:
                 names.append(name)
     return groups

@@ -71,8 +71,8 @@ class MongoReportStore:
 class CachedReportStore:
     """Remembers the documents it last read or wrote (bounded LRU), so most reads cost nothing.
 
-    Valid because the report consumer is the only writer of these documents (see ``projector``);
-    cleared whenever the consumer's partitions move (``ForgetOnRebalance``) and after a failed
+    Valid because this replica is the only writer of the documents it reads (see ``pipeline``: its
+    partitions are fixed by configuration, so they never move while it runs); cleared after a failed
     write (what the store holds is then unknown). Cached documents are shared: callers must not
     change them in place (the projector builds new ones).
     """

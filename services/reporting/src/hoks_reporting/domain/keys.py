@@ -72,6 +72,13 @@ def parent_of(agg_id: str) -> tuple[str, str] | None:
     return None
 
 
+def owner(agg_id: str) -> str:
+    """The key whose writer owns an aggregate: its unit, or ``G`` for the global list. A parent
+    has its child's owner except ``G`` (every unit's ``now`` totals go up into it)."""
+    parts = agg_id.split(SEP)
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
 #: What the global list keeps of each unit (it is rewritten whenever a unit's status changes).
 GLOBAL_COUNTERS = ("students", "groups")
 

@@ -1,0 +1,213 @@
+"""The report in two stages over N replicas, each owning the partitions p with p mod N = its
+number, on a simulated broker (records placed by the producer's own partitioner): whatever the
+replicas' interleaving and batch sizes, the documents equal one process applying the history."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from aiokafka.partitioner import DefaultPartitioner
+
+from hoks_reporting.adapters.internal_topics import change_records, read_change
+from hoks_reporting.domain.shares import owned_partitions
+from hoks_reporting.pipeline import Pipeline
+from hoks_reporting.projector import AGGREGATES, ENTITIES, Projector
+from hoks_reporting.report_queries import ReportQueries
+
+from .fakes import MemoryReportStore
+from .institution import AS_OF, T1, UNIT, YEAR, checklist, row
+from .institution import events as small_institution
+from .kafka_fakes import FakeRuntime, Record, record_of
+
+PARTITIONS = 6
+PARTITIONER = DefaultPartitioner()
+
+
+class Cluster:
+    """Topics as lists per partition, each with the offset the owner has consumed up to."""
+
+    def __init__(self) -> None:
+        self.logs: dict[tuple[str, int], list[Record]] = defaultdict(list)
+        self.consumed: dict[tuple[str, int], int] = defaultdict(int)
+
+    def place(self, record: Record) -> None:
+        partition = PARTITIONER(record.key, list(range(PARTITIONS)), list(range(PARTITIONS)))
+        self.logs[(record.topic, partition)].append(record)
+
+    async def send(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> Any:
+        self.place(Record(topic, value, [(k, v.encode()) for k, v in headers.items()], key.encode()))
+
+        async def ack() -> None:
+            return None
+        return ack()
+
+    def pending(self) -> list[tuple[str, int]]:
+        return [tp for tp, log in self.logs.items() if self.consumed[tp] < len(log)]
+
+
+class WritesOf:
+    """One replica's view of the shared store, noting every document it writes."""
+
+    def __init__(self, store: MemoryReportStore, replica: int, writers: dict[str, set[int]]) -> None:
+        self.store, self.replica, self.writers = store, replica, writers
+
+    async def load(self, collection: str, ids: Any) -> dict[str, Any]:
+        return await self.store.load(collection, ids)
+
+    async def save(self, collection: str, docs: Any) -> None:
+        for doc in docs:
+            self.writers[doc["_id"]].add(self.replica)
+        await self.store.save(collection, docs)
+
+    async def delete(self, collection: str, ids: Any) -> None:
+        for doc_id in ids:
+            self.writers[doc_id].add(self.replica)
+        await self.store.delete(collection, ids)
+
+
+def replicas_of(cluster: Cluster, store: MemoryReportStore, n: int,
+                writers: dict[str, set[int]] | None = None) -> list[tuple[Pipeline, set[int]]]:
+    out = []
+    writers = defaultdict(set) if writers is None else writers
+    for replica in range(n):
+        runtime = FakeRuntime()
+        pipeline = Pipeline(Projector(WritesOf(store, replica, writers)), runtime, cluster.send)  # type: ignore[arg-type]
+        out.append((pipeline, set(owned_partitions(replica, n, PARTITIONS))))
+    return out
+
+
+async def run(cluster: Cluster, replicas: list[tuple[Pipeline, set[int]]], rng: random.Random) -> None:
+    """Deliver batches until every partition is consumed: a random owned partition at a time."""
+    while pending := cluster.pending():
+        topic, partition = rng.choice(pending)
+        pipeline, _ = next(r for r in replicas if partition in r[1])
+        start = cluster.consumed[(topic, partition)]
+        batch = cluster.logs[(topic, partition)][start:start + rng.randint(1, 7)]
+        if topic == pipeline.changes_topic:
+            await pipeline.aggregates(batch)
+        else:
+            await pipeline.entities(batch)
+        cluster.consumed[(topic, partition)] = start + len(batch)
+
+
+async def documents_after(history: list[Any], n: int, seed: int,
+                          writers: dict[str, set[int]]) -> MemoryReportStore:
+    cluster, store = Cluster(), MemoryReportStore()
+    for event in history:
+        record = record_of(event)
+        record.key = event.partition_key().encode()
+        cluster.place(record)
+    await run(cluster, replicas_of(cluster, store, n, writers), random.Random(seed))
+    return store
+
+
+def two_units() -> list[Any]:
+    """The small institution and a copy of it as a second unit (other people, groups and meetings)."""
+    copy = []
+    for event in small_institution():
+        raw = (event.model_dump_json().replace(UNIT, "unit-arts").replace(".24.3", ".24.4").replace(".24.2", ".24.5")
+               .replace("G1", "A1").replace("G2", "A2").replace("\"m-", "\"mb-"))
+        copy.append(type(event).model_validate_json(raw))
+    return small_institution() + copy
+
+
+@pytest.mark.parametrize(("replicas", "seed"), [(1, 1), (2, 2), (3, 3), (6, 4), (2, 5)])
+async def test_any_number_of_replicas_gives_the_documents_of_one_process(replicas, seed):
+    history = two_units()
+    random.Random(seed).shuffle(history)
+    one = MemoryReportStore()
+    await Projector(one).apply(history)
+    writers: dict[str, set[int]] = defaultdict(set)
+    staged = await documents_after(history, replicas, seed, writers)
+    for name in (ENTITIES, AGGREGATES):
+        assert staged.collections[name] == one.collections[name], name
+    shared = {doc_id: sorted(w) for doc_id, w in writers.items() if len(w) > 1}
+    assert not shared, f"documents written by more than one replica: {shared}"
+    assert len({r for w in writers.values() for r in w}) >= min(replicas, 2)  # the work is spread
+
+
+async def test_a_checklist_is_split_per_student_and_each_row_reaches_the_students_owner():
+    rows = [row(f"1.2.246.562.24.3000000010{i}") for i in range(6)]
+    cluster, store = Cluster(), MemoryReportStore()
+    event = checklist("G1", T1, 1, rows)
+    record = record_of(event)
+    record.key = event.partition_key().encode()
+    cluster.place(record)
+    replicas = replicas_of(cluster, store, 3)
+    await run(cluster, replicas, random.Random(7))
+    row_partitions = {p for (topic, p) in cluster.logs if topic.endswith("checklist-rows.v1")}
+    assert len(row_partitions) > 1  # the rows went to several students' partitions
+    report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
+    assert report["total"]["students_checked"] == 6
+    observed = [seen for pipeline, _ in replicas for seen in pipeline.runtime.metrics.seen]
+    assert observed == [("checklist-completed", "applied")]  # one checklist, observed once
+
+
+async def test_a_broken_record_is_dead_lettered_and_the_rest_of_the_batch_applied():
+    good = checklist("G1", T1, 1, [row("1.2.246.562.24.30000000001"), row("1.2.246.562.24.30000000002")])
+    broken = record_of(good)
+    broken.value = b"{not json"
+    no_headers = record_of(good)
+    no_headers.headers = []
+    cluster, store = Cluster(), MemoryReportStore()
+    [(pipeline, _)] = replicas_of(cluster, store, 1)
+    for record in (broken, record_of(good), no_headers):
+        record.key = good.partition_key().encode()
+        cluster.place(record)
+    await run(cluster, [(pipeline, set(range(PARTITIONS)))], random.Random(1))
+    assert [r for r, _ in pipeline.runtime.dead_letters.dead] == [broken, no_headers]
+    report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
+    assert report["total"]["students_checked"] == 2
+
+
+async def test_a_member_change_that_is_not_one_is_dead_lettered():
+    cluster, store = Cluster(), MemoryReportStore()
+    [(pipeline, _)] = replicas_of(cluster, store, 1)
+    [(key, value)] = list(change_records({f"T|{UNIT}|now|{T1}": {"s:x": None}}))
+    good = Record(pipeline.changes_topic, value, [], key.encode())
+    bad = [Record(pipeline.changes_topic, v, [], key.encode())
+           for v in (b"[]", b'{"agg": 1, "m": "x", "c": null}', b'{"agg": "a", "m": "x", "c": {"n": "1"}}')]
+    assert read_change(good)[2] is None
+    assert await pipeline.aggregates([*bad, good]) == 1
+    assert [r for r, _ in pipeline.runtime.dead_letters.dead] == bad
+
+
+class EntitiesFailOnce(MemoryReportStore):
+    """A store whose first entity write fails (the process dies after publishing the members)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    async def save(self, collection: str, docs: Any) -> None:
+        if collection == ENTITIES and not self.failed:
+            self.failed = True
+            raise ConnectionError("store gone")
+        await super().save(collection, docs)
+
+
+async def test_a_crash_between_the_member_changes_and_the_entities_is_repaired_by_the_redelivery():
+    history = two_units()
+    one = MemoryReportStore()
+    await Projector(one).apply(history)
+    cluster, store = Cluster(), EntitiesFailOnce()
+    [(pipeline, _)] = replicas_of(cluster, store, 1)
+    records = []
+    for event in history:
+        record = record_of(event)
+        record.key = event.partition_key().encode()
+        records.append(record)
+    sis = [r for r in records if ".sis." in r.topic]
+    with pytest.raises(ConnectionError):
+        await pipeline.entities(sis)  # members published, entities not saved, nothing committed
+    assert store.failed and not store.collections.get(ENTITIES)
+    await pipeline.entities(sis)  # the batch again
+    for record in records:
+        if record not in sis:
+            cluster.place(record)
+    await run(cluster, [(pipeline, set(range(PARTITIONS)))], random.Random(3))
+    for name in (ENTITIES, AGGREGATES):
+        assert store.collections[name] == one.collections[name], name
