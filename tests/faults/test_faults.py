@@ -99,6 +99,24 @@ def kill9(key: str) -> Fault:
     return inject
 
 
+def health_during(env: FaultEnv, outage: str) -> dict[str, object]:
+    """Every service's /health status now, with its answer time printed."""
+    timed = {k: s.health_timed() for k, s in env.services.items()}
+    print(f"{outage}: /health answers (status, seconds) {timed}")
+    return {k: answer for k, (answer, _) in timed.items()}
+
+
+def back_healthy(env: FaultEnv) -> None:
+    for service in env.services.values():
+        service.wait_healthy(120)
+
+
+def back(env: FaultEnv, component: str) -> None:
+    """The component started again, and every service healthy again."""
+    env.infra.start(component)
+    back_healthy(env)
+
+
 def sigterm_restart(key: str) -> Fault:
     """A rolling restart: SIGTERM mid-burst (handlers in flight, outbox entries unsent), start again."""
     def inject(env: FaultEnv) -> dict[str, object]:
@@ -115,13 +133,9 @@ def broker_outage(seconds: float) -> Fault:
         time.sleep(1.0)
         env.infra.kill("kafka")
         time.sleep(seconds / 2)
-        timed = {k: s.health_timed() for k, s in env.services.items()}
-        print(f"broker down: /health answers (status, seconds) {timed}")
-        health = {k: answer for k, (answer, _) in timed.items()}
+        health = health_during(env, "broker down")
         time.sleep(seconds / 2)
-        env.infra.start("kafka")
-        for service in env.services.values():
-            service.wait_healthy(120)
+        back(env, "kafka")
         return {"health during": health}
     return inject
 
@@ -138,8 +152,7 @@ def sigterm_during_broker_outage(key: str, seconds: float) -> Fault:
         time.sleep(max(0.0, seconds - 2.0))
         env.infra.start("kafka")
         restart(env, key)
-        for service in env.services.values():
-            service.wait_healthy(120)
+        back_healthy(env)
         return {"stopped in s": stopped_in}
     return inject
 
@@ -151,13 +164,9 @@ def store_outage(seconds: float) -> Fault:
         time.sleep(min(5.0, seconds / 2))  # longer than a probe round
         referrals = env.services["referrals"]
         api = httpx.get(f"{referrals.url}/referrals", headers=auth_headers("director"), timeout=30)
-        timed = {k: s.health_timed() for k, s in env.services.items()}
-        print(f"store down: /health answers (status, seconds) {timed}")
-        health = {k: answer for k, (answer, _) in timed.items()}
+        health = health_during(env, "store down")
         time.sleep(max(0.0, seconds - 5.0))
-        env.infra.start("ferretdb")
-        for service in env.services.values():
-            service.wait_healthy(120)
+        back(env, "ferretdb")
         return {"api during": (api.status_code, api.headers.get("retry-after")), "health during": health}
     return inject
 
@@ -180,8 +189,7 @@ def hang_infra(component: str, seconds: float) -> Fault:
         env.infra.pause(component)
         time.sleep(seconds)
         env.infra.resume(component)
-        for service in env.services.values():
-            service.wait_healthy(120)
+        back_healthy(env)
         return {}
     return inject
 
