@@ -87,6 +87,7 @@ async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str
     counselor, group_id, held_id = await record_a_past_meeting(browser, system)
     manager = next(s for s in system.staff("education-manager") if s.units == counselor.units)
     group = next(g for g in system.institution.groups if g.group_id == group_id)
+    student = await system.runtimes["referrals"].db.sis_students.find_one({"group_id": group_id})
     special = next(s for s in system.staff("special-needs-teacher") if s.oid == group.special_needs)
     as_counselor = await signed_in(browser, system, counselor)
     as_manager = await signed_in(browser, system, manager)
@@ -114,6 +115,7 @@ async def pages_of(browser: Any, system: DemoSystem) -> list[tuple[str, Any, str
         ("schedule", as_counselor, system.url("scheduler", "/ui/schedule")),
         ("plan", as_director, system.url("scheduler", "/ui/plan")),
         ("referrals", as_special, system.url("referrals", "/ui/referrals")),
+        ("referral-new", as_counselor, system.url("referrals", f"/ui/referrals/new?student_oid={student['_id']}")),
         ("report-units", as_director, system.url("reporting", "/ui/reports")),
         ("report-unit", as_manager, unit_url.split("?")[0]),
         ("report-teacher", as_manager, system.url("reporting", teacher.split("?")[0])),
