@@ -10,6 +10,7 @@ The first test follows the README's five-minute tour step by step.
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -246,21 +247,33 @@ async def test_the_readme_tour_step_by_step(system, browser, tmp_path):
 
 async def test_every_page_fits_a_laptop_speaks_the_language_and_passes_axe(system, browser):
     problems: list[str] = []
+    spent = {"setup": 0.0, "open": 0.0, "check": 0.0, "zoom+keyboard": 0.0}
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for name, context, url in await pages_of(browser, system):
+    started = time.monotonic()
+    visits = await pages_of(browser, system)
+    spent["setup"] = time.monotonic() - started
+    for name, context, url in visits:
         page = await context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
         for lang in LANGS:
             sep = "&" if "?" in url else "?"
+            t0 = time.monotonic()
             response = await page.goto(f"{url}{sep}lang={lang}")
             assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+            t1 = time.monotonic()
             findings = await check_page(page, f"{name} [{lang}]", WORDS)
             problems += findings.problems()
+            t2 = time.monotonic()
+            spent["open"] += t1 - t0
+            spent["check"] += t2 - t1
             if lang == "fi":
                 await page.screenshot(path=str(SHOTS / f"{name}.png"))
                 zoomed = SHOTS / f"{name}-zoom200.png" if name in ("meeting", "plan") else None
                 problems += await check_zoom_and_keyboard(page, f"{name} [{lang}]", screenshot=zoomed)
+                spent["zoom+keyboard"] += time.monotonic() - t2
         problems += [f"{name}: script error {e}" for e in errors]
         await page.close()
+    print(f"{len(visits)} pages × {len(LANGS)} languages; seconds spent: "
+          + ", ".join(f"{k} {v:.1f}" for k, v in spent.items()))
     assert problems == [], "\n".join(problems)
