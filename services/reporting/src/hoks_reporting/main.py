@@ -65,19 +65,22 @@ def build(settings: ServiceSettings | None = None,
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "replay":
-        from hoks_reporting.replay import run_replay
+        from hoks_reporting.replay import FOLD_EVERY, run_replay
 
         parser = argparse.ArgumentParser(prog="hoks-reporting replay",
                                          description="Rebuild the report from the topics (offset 0) into a "
                                                      "fresh database; --verify compares it with the live one.")
         parser.add_argument("--verify", action="store_true", help="compare with the live views; exit 1 on a diff")
         parser.add_argument("--keep", action="store_true", help="keep the rebuilt database")
-        parser.add_argument("--batch", type=int, default=5000, help="events per projector batch")
+        parser.add_argument("--batch", type=int, default=5000, help="records per fetch")
+        parser.add_argument("--fold-every", type=int, default=FOLD_EVERY,
+                            help="events decoded before they are folded (bounds their memory)")
         parser.add_argument("--max-diffs", type=int, default=20, help="how many differing documents to print")
         options = parser.parse_args(args[1:])
         settings = load_settings(SERVICE, DEFAULT_PORT)
         code = asyncio.run(run_replay(settings, ReportSettings(), verify=options.verify, keep=options.keep,
-                                      batch=options.batch, max_diffs=options.max_diffs))
+                                      batch=options.batch, max_diffs=options.max_diffs,
+                                      fold_every=options.fold_every))
         raise SystemExit(code)
     serve(build)
 

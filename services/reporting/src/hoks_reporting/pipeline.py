@@ -32,6 +32,7 @@ from hoks_reporting.adapters.internal_topics import (
     row_records,
 )
 from hoks_reporting.domain import keys
+from hoks_reporting.entity_locks import EntityLocks
 from hoks_reporting.event_decoding import decode
 from hoks_reporting.projector import Changes, Projector, is_reported
 from hoks_shared.contracts.meetings import ChecklistCompleted
@@ -55,8 +56,8 @@ class Pipeline:
         self.send = send
         self.rows_topic = runtime.naming.prefix + CHECKLIST_ROWS
         self.changes_topic = runtime.naming.prefix + MEMBER_CHANGES
-        #: the domain and SIS lanes both write students' entities: one batch at a time
-        self.entity_lock = asyncio.Lock()
+        #: the domain and SIS lanes both write students' entities: a batch waits for those it shares one with
+        self.entity_locks = EntityLocks()
 
     async def _send_all(self, records: list[tuple[str, str, bytes, dict[str, str]]]) -> None:
         acks = [await self.send(*record) for record in records]
@@ -90,7 +91,7 @@ class Pipeline:
             await self._send_all(rows)
             if not events:
                 return 0
-            async with self.entity_lock:
+            async with self.entity_locks.holding(self.projector.entity_ids(events)):
                 results, changes, entity_docs = await self.projector.fold_entities(events)
                 await self._send_all([(self.changes_topic, key, value, {}) for key, value in change_records(changes)])
                 await self.projector.save_entities(entity_docs)

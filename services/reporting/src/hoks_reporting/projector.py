@@ -83,6 +83,10 @@ class Projector:
             return [students.entity_id(event)]
         return []
 
+    def entity_ids(self, events: Sequence[Any]) -> list[str]:
+        """The entities a batch of events changes (sorted)."""
+        return sorted({i for e in events for i in self._entity_ids(e)})
+
     def _apply(self, entities: dict[str, _Entity], event: Any) -> bool:
         changed = False
         if isinstance(event, ChecklistCompleted):
@@ -117,7 +121,7 @@ class Projector:
     async def fold_entities(self, events: Sequence[Any]) -> tuple[list[ApplyResult], Changes, list[dict[str, Any]]]:
         """Events → the touched entities' new documents and the aggregate members they change
         (nothing written yet: the caller writes the aggregates first, the entities last)."""
-        wanted = sorted({i for e in events for i in self._entity_ids(e)})
+        wanted = self.entity_ids(events)
         stored = await self.store.load(ENTITIES, wanted) if wanted else {}
         entities = {i: _Entity(stored.get(i), (stored.get(i) or {}).get("state")) for i in wanted}
         results = [ApplyResult.APPLIED if self._apply(entities, e) else ApplyResult.STALE for e in events]

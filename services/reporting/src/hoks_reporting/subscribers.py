@@ -2,8 +2,8 @@
 
 Entities in two lanes, one for the domain events (and the checklist rows) and one for the SIS
 feeds, so that a full SIS resync (hundreds of thousands of records buffered by the fetcher) never
-stands in front of a completed checklist; the two lanes share a lock, as both write students'
-entities. Aggregates in a third consumer, over the member changes. Partitions are assigned by
+stands in front of a completed checklist; a batch of either lane waits only for a batch that writes
+one of its entities (``EntityLocks``: both lanes write students' entities). Aggregates in a third consumer, over the member changes. Partitions are assigned by
 configuration (``HOKS_REPORT_REPLICA`` of ``HOKS_REPORT_REPLICAS``, see ``domain.shares``), not by
 a group rebalance; the groups only keep the committed offsets. A record that breaks its contract
 goes to its dead-letter topic; the rest of the batch is applied; a transient store or broker
