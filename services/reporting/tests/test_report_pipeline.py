@@ -4,6 +4,7 @@ replicas' interleaving and batch sizes, the documents equal one process applying
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import defaultdict
 from typing import Any
@@ -209,5 +210,75 @@ async def test_a_crash_between_the_member_changes_and_the_entities_is_repaired_b
         if record not in sis:
             cluster.place(record)
     await run(cluster, [(pipeline, set(range(PARTITIONS)))], random.Random(3))
+    for name in (ENTITIES, AGGREGATES):
+        assert store.collections[name] == one.collections[name], name
+
+
+class Interleaving(WritesOf):
+    """Yields to the other tasks around every read and write, as a database round trip does."""
+
+    async def load(self, collection: str, ids: Any) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        found = await super().load(collection, ids)
+        await asyncio.sleep(0)
+        return found
+
+    async def save(self, collection: str, docs: Any) -> None:
+        await asyncio.sleep(0)
+        await super().save(collection, docs)
+
+
+async def run_lanes_at_once(cluster: Cluster, pipelines: list[tuple[Pipeline, set[int]]], rng: random.Random) -> None:
+    """Every replica's three consumers (domain lane, SIS lane, aggregates) as concurrent tasks."""
+    busy = [0]
+
+    async def consume(pipeline: Pipeline, owned: set[int], lane: str) -> None:
+        def mine(topic: str) -> bool:
+            if topic == pipeline.changes_topic:
+                return lane == "aggregates"
+            return (".sis." in topic) == (lane == "sis") and lane != "aggregates"
+
+        while True:
+            ready = [(t, p) for t, p in cluster.pending() if p in owned and mine(t)]
+            if not ready:
+                if not cluster.pending() and not busy[0]:
+                    return
+                await asyncio.sleep(0)
+                continue
+            topic, partition = rng.choice(ready)
+            start = cluster.consumed[(topic, partition)]
+            batch = cluster.logs[(topic, partition)][start:start + rng.randint(1, 7)]
+            cluster.consumed[(topic, partition)] = start + len(batch)
+            busy[0] += 1
+            try:
+                await (pipeline.aggregates(batch) if lane == "aggregates" else pipeline.entities(batch))
+            finally:
+                busy[0] -= 1
+
+    async with asyncio.TaskGroup() as group:
+        for pipeline, owned in pipelines:
+            for lane in ("domain", "sis", "aggregates"):
+                group.create_task(consume(pipeline, owned, lane))
+
+
+@pytest.mark.parametrize(("replicas", "seed"), [(1, 11), (2, 12), (3, 13)])
+async def test_the_lanes_of_each_replica_running_at_once_give_the_documents_of_one_process(replicas, seed):
+    """The domain and SIS lanes write a student's entity from two tasks: the entity locks keep
+    one of them waiting while the other reads, changes and saves it (without them an update is lost)."""
+    history = two_units()
+    random.Random(seed).shuffle(history)
+    one = MemoryReportStore()
+    await Projector(one).apply(history)
+    cluster, store, writers = Cluster(), MemoryReportStore(), defaultdict(set)
+    for event in history:
+        record = record_of(event)
+        record.key = event.partition_key().encode()
+        cluster.place(record)
+    pipelines = []
+    for replica in range(replicas):
+        projector = Projector(Interleaving(store, replica, writers))  # type: ignore[arg-type]
+        pipelines.append((Pipeline(projector, FakeRuntime(), cluster.send),  # type: ignore[arg-type]
+                          set(owned_partitions(replica, replicas, PARTITIONS))))
+    await asyncio.wait_for(run_lanes_at_once(cluster, pipelines, random.Random(seed)), 30)
     for name in (ENTITIES, AGGREGATES):
         assert store.collections[name] == one.collections[name], name
