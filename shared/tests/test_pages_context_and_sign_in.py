@@ -131,3 +131,32 @@ def test_refusals_in_the_pages_language():
                                    **COMMON["fi"]}.__getitem__)
     assert page_error("3 student row(s) not confirmed yet", 422, table) == "3 riviä vahvistamatta"
     assert page_error("something new", 409, table).startswith("Muutosta ei voitu tallentaa (virhe 409)")
+
+
+def refusing_app() -> Any:
+    from fastapi import HTTPException, Query
+
+    router = APIRouter()
+
+    @router.get("/ui/teacher")
+    async def page(n: int = Query(ge=1)) -> Any:
+        raise HTTPException(404, detail=f"no figures for teacher {n} in unit unit-tech")
+
+    @router.get("/reports/teacher")
+    async def api() -> Any:
+        raise HTTPException(404, detail="no figures for teacher 1 in unit unit-tech")
+
+    return create_http_app("t", [router], verifier=TokenVerifier(AuthSettings(mode="dev")), audit=RecordingAudit())
+
+
+async def test_a_refused_page_is_a_page_in_the_persons_language_and_the_api_keeps_its_json():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(refusing_app()), base_url="http://t") as client:
+        page = await client.get("/ui/teacher?n=1&lang=fi")
+        bad = await client.get("/ui/teacher?n=0&lang=sv")
+        api = await client.get("/reports/teacher")
+        bad_api = await client.get("/ui/teacher?n=0", headers={"Accept": "application/json"}, follow_redirects=False)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Sivua tai sen tietoja ei löytynyt." in page.text and "no figures" not in page.text
+    assert bad.status_code == 422 and "Sidans adress har ett ogiltigt värde." in bad.text
+    assert api.status_code == 404 and api.json() == {"detail": "no figures for teacher 1 in unit unit-tech"}
+    assert bad_api.status_code == 422  # a page address stays a page, whoever asks

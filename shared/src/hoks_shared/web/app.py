@@ -23,10 +23,12 @@ from hoks_shared.auth.tokens import InvalidToken, TokenVerifier
 from hoks_shared.web.api_docs import add_api_docs
 from hoks_shared.web.body_limit import BodyLimit
 from hoks_shared.web.error_docs import install_error_docs
+from hoks_shared.web.error_pages import install_error_pages
 from hoks_shared.web.i18n import COMMON
 from hoks_shared.web.input_errors import install_input_errors
 from hoks_shared.web.unavailable import install_unavailable
 from hoks_shared.web.page_context import PageContext, install_page_context
+from hoks_shared.web.refusal_audit import install_refusal_audit
 from hoks_shared.web.render import SHARED_TEMPLATES, render, ui_settings
 from hoks_shared.web.same_origin import SameOriginWrites
 from hoks_shared.web.security_headers import SecurityHeaders
@@ -80,7 +82,9 @@ def create_http_app(
     add_api_docs(app)
     install_error_docs(app)
     install_input_errors(app)
+    install_error_pages(app)
     install_unavailable(app)
+    install_refusal_audit(app)
     app.state.verifier = verifier
     app.state.audit = audit
     if page_context is not None:

@@ -17,6 +17,7 @@ COMMON: Catalog = {
     "fi": {
         "auth.all_units": "kaikki yksiköt", "study.pt": "perustutkinto", "study.at": "ammattitutkinto", "study.eat": "erikoisammattitutkinto",
         "error.api": "Muutosta ei voitu tallentaa (virhe {status}). Lataa sivu uudelleen ja yritä uudestaan.",
+        "error.page.400": "Sivun osoite ei kelpaa.", "error.page.403": "Sinulla ei ole oikeutta tähän sivuun.", "error.page.404": "Sivua tai sen tietoja ei löytynyt.", "error.page.409": "Tieto muuttui juuri: lataa sivu uudelleen.", "error.page.422": "Sivun osoitteessa on virheellinen arvo.", "error.page.503": "Palvelu ei juuri nyt saa yhteyttä tietoihinsa: yritä hetken päästä uudelleen.", "error.page.other": "Sivua ei voitu näyttää (virhe {status}).", "error.page.hint": "Valitse sivu yläreunan valikosta.", "error.page.code": "Virhekoodi", 
         "intake.busy": "Tietoja päivitetään", "intake.students": "opiskelijaa saatu",
         "intake.pending": "SIS-muutosta vielä käsittelemättä", "intake.partial": "Listat voivat olla vielä vajaita.",
         "auth.search": "Hae nimellä, roolilla, yksiköllä tai ryhmällä", "auth.search_button": "Hae",
@@ -36,6 +37,7 @@ COMMON: Catalog = {
     "sv": {
         "auth.all_units": "alla enheter", "study.pt": "grundexamen", "study.at": "yrkesexamen", "study.eat": "specialyrkesexamen",
         "error.api": "Ändringen kunde inte sparas (fel {status}). Ladda om sidan och försök igen.",
+        "error.page.400": "Sidans adress duger inte.", "error.page.403": "Du har inte behörighet till den här sidan.", "error.page.404": "Sidan eller dess uppgifter hittades inte.", "error.page.409": "Uppgiften ändrades just: ladda om sidan.", "error.page.422": "Sidans adress har ett ogiltigt värde.", "error.page.503": "Tjänsten når just nu inte sina uppgifter: försök igen om en stund.", "error.page.other": "Sidan kunde inte visas (fel {status}).", "error.page.hint": "Välj en sida i menyn upptill.", "error.page.code": "Felkod", 
         "intake.busy": "Uppgifterna uppdateras", "intake.students": "studerande mottagna",
         "intake.pending": "SIS-ändringar ännu obehandlade", "intake.partial": "Listorna kan ännu vara ofullständiga.",
         "auth.search": "Sök på namn, roll, enhet eller grupp", "auth.search_button": "Sök",
@@ -55,6 +57,7 @@ COMMON: Catalog = {
     "en": {
         "auth.all_units": "all units", "study.pt": "initial VET", "study.at": "further VET", "study.eat": "specialist VET",
         "error.api": "The change could not be saved (error {status}). Reload the page and try again.",
+        "error.page.400": "The page's address is not valid.", "error.page.403": "You do not have access to this page.", "error.page.404": "The page or its data was not found.", "error.page.409": "The data just changed: reload the page.", "error.page.422": "The page's address has an invalid value.", "error.page.503": "The service cannot reach its data right now: try again in a moment.", "error.page.other": "The page could not be shown (error {status}).", "error.page.hint": "Choose a page from the menu at the top.", "error.page.code": "Error code", 
         "intake.busy": "Data is being updated", "intake.students": "students received",
         "intake.pending": "SIS changes still to process", "intake.partial": "Lists may still be incomplete.",
         "auth.search": "Search by name, role, unit or group", "auth.search_button": "Search",
