@@ -132,8 +132,14 @@ async def test_endpoint_roles_units_scopes_and_audit() -> None:
         assert (await c.get("/units/u1/things", headers=mgr)).status_code == 200
         assert (await c.get("/units/u2/things", headers=mgr)).status_code == 403
         assert (await c.get("/units/u2/things", headers=auth_headers(Role.DIRECTOR))).status_code == 200
-        assert [(r.actor_oid, r.resource_id) for r in audit.records][0] == (TEACHER, "u1")
-        assert len(audit.records) == 2
+        allowed = [r for r in audit.records if r.outcome == "allowed"]
+        assert [(r.actor_oid, r.resource_id) for r in allowed][0] == (TEACHER, "u1")
+        assert len(allowed) == 2
+        # the two refusals of signed-in callers are recorded too, with the endpoint, not the content
+        refused = [r for r in audit.records if r.outcome == "refused"]
+        assert [(r.action, r.endpoint, r.resource_id) for r in refused] == [
+            ("read", "GET /units/{unit_id}/things", "units")] * 2
+        assert refused[1].actor_oid == TEACHER
         assert (await c.get("/feed", headers=auth_headers(Role.INTEGRATION_CLIENT, scopes=["x"]))).status_code == 403
         ok = await c.get("/feed", headers=auth_headers(Role.INTEGRATION_CLIENT, scopes=["referrals:read"]))
         assert ok.status_code == 200 and ok.json() == {"client": "test-client"}

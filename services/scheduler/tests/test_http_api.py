@@ -112,7 +112,9 @@ async def test_a_student_meeting_request_by_the_responsible_teacher(setup):
     assert (await client.post("/student-meetings", json=body, headers=OTHER_TEACHER_H)).status_code == 403
     bad = await client.post("/student-meetings", json={"student_oid": "123"}, headers=TEACHER_H)
     assert bad.status_code == 422
-    assert [r.action for r in audit.records] == ["create", "read"]
+    assert [(r.action, r.outcome) for r in audit.records] == [
+        ("create", "allowed"), ("read", "allowed"), ("update", "refused")]  # the other teacher's attempt too
+    assert audit.records[2].endpoint == "POST /student-meetings"
 
 
 async def test_reschedule_and_cancel_through_the_api_and_the_invitation_keeps_its_uid(setup):
@@ -252,7 +254,9 @@ async def test_unavailability_is_set_by_the_person_or_a_planner_of_their_unit_an
     assert (await client.put(f"/staff/{TEACHER}/unavailability", json=other, headers=COUNSELOR_H)).status_code == 204
     assert (await client.put(f"/staff/{TEACHER}/unavailability", json=body, headers=DIRECTOR_H)).status_code == 204
     changes = [(r.actor_oid, r.resource, r.resource_id, r.action) for r in audit.records
-               if r.endpoint == "PUT /staff/{person_oid}/unavailability"]
+               if r.endpoint == "PUT /staff/{person_oid}/unavailability" and r.outcome == "allowed"]
+    refused = [r for r in audit.records if r.outcome == "refused"]
+    assert refused and all(r.endpoint == "PUT /staff/{person_oid}/unavailability" for r in refused)
     assert changes == [(TEACHER, "staff-unavailability", TEACHER, "update"),
                        (COUNSELOR, "staff-unavailability", TEACHER, "update"),
                        ("1.2.246.562.24.20000000079", "staff-unavailability", TEACHER, "update")]

@@ -49,6 +49,14 @@ class AuditRecorder:
     async def _store(self, event: AuditRecorded) -> AuditRecorded:
         raise NotImplementedError
 
+    async def record_refused(self, principal: Principal, *, method: str, route: str) -> AuditRecorded:
+        """An attempt the service refused (403): who, what kind of action, which endpoint."""
+        action: Action = "read" if method in ("GET", "HEAD") else "delete" if method == "DELETE" else "update"
+        resource = route.strip("/").split("/")[0] or "service"
+        event = audit_event(principal, action=action, resource="refused-request",
+                            resource_id=resource, student_oid=None, endpoint=f"{method} {route}", at=datetime.now(UTC))
+        return await self._store(event.model_copy(update={"outcome": "refused"}))
+
     async def record(self, principal: Principal, *, action: Action, resource: str, resource_id: str,
                      student_oid: str | None = None, endpoint: str) -> AuditRecorded:
         """One record of one object (and the student it concerns)."""

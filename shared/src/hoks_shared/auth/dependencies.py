@@ -65,6 +65,7 @@ class Allow:
         except InvalidToken as exc:
             log.info("token refused", extra={"reason": str(exc)[:300], "path": request.url.path})
             raise self._unauthenticated(request, str(exc)) from None
+        request.state.principal = principal  # known even when refused below (the refusal is audited)
         if not principal.has_role(*self.roles):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 detail="this endpoint is for: " + ", ".join(sorted(self.roles)))
@@ -72,7 +73,6 @@ class Allow:
                 and self.scope not in principal.scopes:
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 detail=f"integration clients need the scope {self.scope}")
-        request.state.principal = principal
         return principal
 
 

@@ -28,6 +28,8 @@ class AuditRecorded(IntegrationEvent):
                                     description="Every student whose data the request showed")
     resource_ids: list[LocalId] = Field(default_factory=list, max_length=1000,
                                         description="Every object the request showed (a list read)")
+    # added in v1 (additive): attempts the service refused (403) are recorded too
+    outcome: Literal["allowed", "refused"] = "allowed"
     endpoint: str = Field(max_length=200, pattern=r"^[A-Z]+ /[A-Za-z0-9/{}._-]*$")
     at: AwareDatetime
 

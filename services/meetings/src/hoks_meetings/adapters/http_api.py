@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path
 
+from hoks_meetings.adapters.meeting_audit import record_meeting_read
 from hoks_meetings.adapters.api_models import (
     ActionIn,
     AttendanceIn,
@@ -180,8 +181,7 @@ def build_api(deps: MeetingsDeps) -> APIRouter:
                                       local_date(deps.clock(), deps.zone), deps.rules)
         except RuleViolation as exc:
             raise http_error(exc) from None
-        await audit.record(principal, action="read", resource="meeting", resource_id=meeting_id,
-                           student_oid=view.meeting.student_oid, endpoint="GET /meetings/{meeting_id}")
+        await record_meeting_read(audit, principal, view, "GET /meetings/{meeting_id}")
         return detail(view, principal.staff_oid)
 
     @router.put("/{meeting_id}/checklist/{student_oid}", response_model=RowOut,

@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from hoks_meetings.adapters.meeting_audit import record_meeting_read
 from hoks_meetings.adapters.http_api import VIEWERS, MeetingId, MeetingsDeps, start_of_today, viewer_of
 from hoks_meetings.adapters.page_errors import ERROR_TEXTS, PATTERNS
 from hoks_meetings.adapters.translations import TRANSLATIONS
@@ -65,8 +66,7 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
                                       local_date(deps.clock(), deps.zone), deps.rules)
         except RuleViolation as exc:
             raise HTTPException(exc.status, detail=exc.reason) from None
-        await audit.record(principal, action="read", resource="meeting", resource_id=meeting_id,
-                           student_oid=view.meeting.student_oid, endpoint="GET /ui/meetings/{meeting_id}")
+        await record_meeting_read(audit, principal, view, "GET /ui/meetings/{meeting_id}")
         theme = theme_of(view.meeting.theme)
         return render(request, TEMPLATES, "meeting.html", {
             "view": view, "m": view.meeting, "theme": theme, "items": CHECK_ITEMS, "outcomes": OUTCOMES,
