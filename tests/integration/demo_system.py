@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import uuid
+
 import httpx
 
 from hoks_meetings.main import build as build_meetings
@@ -20,6 +22,7 @@ from hoks_referrals.main import build as build_referrals
 from hoks_reporting.main import build as build_reporting
 from hoks_scheduler.domain.calendar import academic_year_of
 from hoks_scheduler.main import build as build_scheduler
+from hoks_shared.devinfra.manager import ensure_topics
 from hoks_shared.settings import KafkaSettings
 from hoks_shared.testing.auth import auth_headers
 from hoks_shared.testing.http_server import free_port, serve
@@ -48,7 +51,12 @@ class DemoSystem:
 
 @asynccontextmanager
 async def demo_system(stack: Stack, students: int = 60, as_of: date | None = None) -> AsyncIterator[DemoSystem]:
-    """Start everything, publish the demo institution, plan its year; yield once every service has it."""
+    """Start everything, publish the demo institution, plan its year; yield once every service has it.
+
+    On topics of its own: the pages must show this institution alone, not the units other tests
+    of the run put on the session's topics (a unit without a name shows as its id)."""
+    stack = Stack(stack.bootstrap, stack.mongodb_url, f"{stack.prefix}demo{uuid.uuid4().hex[:6]}.")
+    await ensure_topics(stack.bootstrap, stack.naming)
     institution = DemoInstitution(DemoSize.scaled(students, as_of=as_of or date.today()))
     async with AsyncExitStack() as exits:
         runtimes = {name: await exits.enter_async_context(running(build, stack.settings(name)))
