@@ -168,3 +168,16 @@ async def test_the_api_is_documented_in_openapi(world):
     assert {"/referrals", "/referrals/{referral_id}", "/referrals/{referral_id}/accept",
             "/referrals/{referral_id}/close", "/referrals/{referral_id}/cancel"} <= set(paths)
     assert "/ui/referrals" not in paths
+
+
+async def test_a_list_read_is_one_audit_record_naming_every_referral_and_student_shown(world):
+    """Finding of the security review: GET /referrals?limit=500 wrote 500 audit records."""
+    d, audit, client = world
+    reasons = ["study-skills", "absences", "commitment", "hoks-outdated", "language-support", "workplace-learning"]
+    made = [(await make(client, reason_code=r)).json()["referral_id"] for r in reasons]
+    audit.records.clear()
+    listed = await client.get("/referrals?view=inbox&limit=500", headers=snt())
+    assert listed.status_code == 200 and len(listed.json()) == len(reasons)
+    [record] = audit.records
+    assert (record.action, record.endpoint) == ("read", "GET /referrals")
+    assert sorted(record.resource_ids) == sorted(made) and record.student_oids == [samples.STUDENT] * len(reasons)
