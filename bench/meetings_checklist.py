@@ -31,7 +31,7 @@ from hoks_meetings.domain.access import Viewer
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_meetings.handlers import RowInput, complete_meeting, open_meeting, save_row
 from hoks_shared.contracts.meetings import MeetingScheduled
-from hoks_shared.devinfra.manager import Infra
+from hoks_devinfra.manager import Infra
 from hoks_meetings.adapters.rosters import RosterViews
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
 

@@ -35,7 +35,7 @@ os.environ.setdefault("HOKS_AUTH_MODE", "dev")
 
 from hoks_meetings.main import build as build_meetings  # noqa: E402
 from hoks_shared.contracts.meetings import MeetingScheduled  # noqa: E402
-from hoks_shared.devinfra.manager import Infra, ensure_topics  # noqa: E402
+from hoks_devinfra.manager import Infra, ensure_topics  # noqa: E402
 from hoks_shared.runtime.service import build_runtime  # noqa: E402
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings  # noqa: E402
 from hoks_shared.store.outbox import STAGED, OutboxRelay, outbox_fields  # noqa: E402

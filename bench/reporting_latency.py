@@ -50,9 +50,9 @@ from hoks_reporting.report_settings import ReportSettings  # noqa: E402
 from hoks_shared.auth import Role  # noqa: E402
 from hoks_shared.contracts import meetings  # noqa: E402
 from hoks_shared.contracts.envelope import envelope_for  # noqa: E402
-from hoks_shared.devinfra.manager import Infra, ensure_topics  # noqa: E402
+from hoks_devinfra.manager import Infra, ensure_topics  # noqa: E402
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings  # noqa: E402
-from hoks_shared.testing.auth import app_for_tests, auth_headers  # noqa: E402
+from hoks_testing.auth import app_for_tests, auth_headers  # noqa: E402
 from hoks_shared.topics import MEETING_OUTCOMES, TopicNaming  # noqa: E402
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize  # noqa: E402
 from hoks_sisfeed.publishing import publish_records  # noqa: E402

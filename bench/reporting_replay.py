@@ -42,7 +42,7 @@ from hoks_reporting.report_settings import ReportSettings
 from hoks_shared.contracts import meetings, referrals
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.sis import GroupUpserted, StudentUpserted
-from hoks_shared.devinfra.manager import Infra, ensure_topics
+from hoks_devinfra.manager import Infra, ensure_topics
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from hoks_shared.topics import TopicNaming, topic_of
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize

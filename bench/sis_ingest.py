@@ -27,7 +27,7 @@ from pymongo import AsyncMongoClient, UpdateOne
 
 from hoks_meetings.main import SIS_TOPICS
 from hoks_meetings.main import build as build_meetings
-from hoks_shared.devinfra.manager import Infra, ensure_topics
+from hoks_devinfra.manager import Infra, ensure_topics
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from hoks_shared.topics import TopicNaming
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize

@@ -12,7 +12,7 @@ from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_meetings.domain.timing import check_may_complete
 from hoks_meetings.domain.checklist import RuleViolation
 from hoks_scheduler.adapters import page_errors as scheduler
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.web.i18n import COMMON, LANGUAGES, merged, translator
 from hoks_shared.web.page_errors import error_table, page_error
 

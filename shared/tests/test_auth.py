@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends
 
 from hoks_shared.auth import Allow, AllowPage, AuditDep, AuthSettings, InvalidToken, Principal, Role, TokenVerifier
 from hoks_shared.auth.dev_issuer import DevIssuer
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers, token_for
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers, token_for
 
 TEACHER = "1.2.246.562.24.10000000001"
 

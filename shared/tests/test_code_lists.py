@@ -18,7 +18,7 @@ from hoks_shared.contracts.vocabulary import (
     reasons_for,
 )
 from hoks_shared.privacy.minimisation import payload_violations
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 FREE_TEXT = ["masentunut-kotona-ongelmia", "depression-self-harm-police-report-pregnant"]
 

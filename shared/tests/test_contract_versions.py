@@ -11,7 +11,7 @@ import pytest
 
 from hoks_shared.contracts import schemas
 from hoks_shared.contracts.meetings import MeetingScheduled
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import ALL_EVENTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from hoks_shared.contracts.envelope import EventMeta, InvalidEnvelope, deterministic_event_id, envelope_for
 from hoks_shared.contracts.meetings import ChecklistCompleted, MeetingScheduleEvent, MeetingScheduled
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import ALL_EVENTS, ALL_TOPICS, topic_of
 
 

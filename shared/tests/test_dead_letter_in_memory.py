@@ -13,7 +13,7 @@ from hoks_shared.messaging.envelope_dependency import Envelope
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.settings import ServiceSettings
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import MEETING_SCHEDULE, TopicNaming
 
 

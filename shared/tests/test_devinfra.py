@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from hoks_shared.devinfra import components
+from hoks_devinfra import components
 
 
 def test_cluster_ids_never_start_with_a_dash(monkeypatch):
@@ -21,7 +21,7 @@ def test_cluster_ids_never_start_with_a_dash(monkeypatch):
 def test_a_database_file_ferretdb_never_initialised_is_set_aside(tmp_path) -> None:  # noqa: ANN001
     import sqlite3
 
-    from hoks_shared.devinfra.components import set_aside_uninitialised
+    from hoks_devinfra.components import set_aside_uninitialised
 
     good = tmp_path / "hoks_meetings.sqlite"
     with sqlite3.connect(good) as conn:

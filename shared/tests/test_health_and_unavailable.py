@@ -16,7 +16,7 @@ from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 from hoks_shared.messaging.partition_progress import Stuck
 from hoks_shared.runtime.health import HealthProbe
 from hoks_shared.runtime.service import _stopping_server
-from hoks_shared.testing.auth import app_for_tests, auth_headers
+from hoks_testing.auth import app_for_tests, auth_headers
 from hoks_shared.web.error_docs import document_errors
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hoks_shared.testing.page_checks import raw_codes, translated_words
+from hoks_testing.page_checks import raw_codes, translated_words
 
 
 def test_codes_and_keys_are_found():

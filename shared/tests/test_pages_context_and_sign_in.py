@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from hoks_shared.auth.settings import AuthSettings
 from hoks_shared.auth.tokens import TokenVerifier
 from hoks_shared.metrics import ServiceMetrics
-from hoks_shared.testing.auth import RecordingAudit
+from hoks_testing.auth import RecordingAudit
 from hoks_shared.web.app import DemoUser, create_http_app, matches, sis_demo_users
 from hoks_shared.web.page_context import BUSY_FROM, PageContext, sis_pending
 from hoks_shared.web.i18n import COMMON

@@ -8,7 +8,7 @@ from pymongo.errors import PyMongoError
 
 from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.store.client import ping
-from hoks_shared.testing.http_server import free_port
+from hoks_testing.http_server import free_port
 
 
 async def test_a_store_call_in_a_periodic_run_times_out_inside_pymongo():

@@ -25,7 +25,7 @@ from hoks_shared.messaging.partition_progress import PartitionProgress
 from hoks_shared.messaging.schema_versions import READS_V1, Reads, UnsupportedSchemaVersion
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.settings import ServiceSettings
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import MEETING_SCHEDULE, TopicNaming
 
 LIMIT = 1048588

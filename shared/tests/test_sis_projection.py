@@ -6,7 +6,7 @@ from datetime import date
 
 from hoks_shared.contracts.sis import AbsenceRecorded, HoksUpdated
 from hoks_shared.sisviews.projection import STUDENTS, _DocChange, _lookup, nest, view_update
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 
 def absence(version: int, hours: float = 2) -> AbsenceRecorded:

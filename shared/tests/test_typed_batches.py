@@ -18,7 +18,7 @@ from hoks_shared.contracts.meetings import MeetingScheduleEvent
 from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.messaging.typed_batches import apply_batch
 from hoks_shared.metrics import ServiceMetrics
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 ADAPTER: TypeAdapter[Any] = TypeAdapter(MeetingScheduleEvent)
 

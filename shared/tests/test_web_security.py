@@ -11,7 +11,7 @@ import pytest
 from fastapi import APIRouter, Depends
 
 from hoks_shared.auth import Allow, Principal, Role
-from hoks_shared.testing.auth import app_for_tests, token_for
+from hoks_testing.auth import app_for_tests, token_for
 from hoks_shared.web.render import SHARED_TEMPLATES, render
 
 ME = "1.2.246.562.24.10000000001"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import httpx
 
-from hoks_shared.devinfra import processes
-from hoks_shared.devinfra.config import InfraConfig
-from hoks_shared.devinfra.manager import Infra
-from hoks_shared.testing.http_server import free_port
+from hoks_devinfra import processes
+from hoks_devinfra.config import InfraConfig
+from hoks_devinfra.manager import Infra
+from hoks_testing.http_server import free_port
 
 BIN = Path(sys.executable).parent
 

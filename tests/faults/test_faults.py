@@ -20,8 +20,8 @@ from pymongo import MongoClient
 
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.messaging.dead_letter_copy import record_size
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers
 from hoks_shared.topics import MEETING_OUTCOMES
 from tests.faults.conftest import FaultEnv
 from tests.faults.harness import wait_for

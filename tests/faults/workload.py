@@ -25,7 +25,7 @@ from pymongo import MongoClient
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.event_base import IntegrationEvent
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS, SIS_STAFF, SIS_STUDENTS, Topic
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from hoks_shared.devinfra.manager import Infra, ensure_topics
+from hoks_devinfra.manager import Infra, ensure_topics
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from hoks_shared.topics import TopicNaming
 

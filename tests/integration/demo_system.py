@@ -22,10 +22,10 @@ from hoks_referrals.main import build as build_referrals
 from hoks_reporting.main import build as build_reporting
 from hoks_scheduler.domain.calendar import academic_year_of
 from hoks_scheduler.main import build as build_scheduler
-from hoks_shared.devinfra.manager import ensure_topics
+from hoks_devinfra.manager import ensure_topics
 from hoks_shared.settings import KafkaSettings
-from hoks_shared.testing.auth import auth_headers
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing.auth import auth_headers
+from hoks_testing.http_server import free_port, serve
 from hoks_shared.web.app import DIRECTOR
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
 from hoks_sisfeed.publishing import publish_records

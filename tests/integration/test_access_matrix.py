@@ -18,7 +18,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from hoks_shared.auth import Allow, Role
-from hoks_shared.testing.auth import token_for
+from hoks_testing.auth import token_for
 from tests.integration.conftest import Stack, running
 
 pytestmark = pytest.mark.integration

@@ -12,9 +12,9 @@ import importlib
 import pytest
 
 from hoks_shared.auth import Role
-from hoks_shared.testing.api_fuzz import fuzz
-from hoks_shared.testing.auth import auth_headers
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing.api_fuzz import fuzz
+from hoks_testing.auth import auth_headers
+from hoks_testing.http_server import free_port, serve
 from tests.integration.conftest import Stack, running
 
 pytestmark = pytest.mark.integration

@@ -16,8 +16,8 @@ from hoks_meetings.main import build as build_meetings
 from hoks_shared.contracts.audit import AuditRecorded
 from hoks_shared.contracts.envelope import EventMeta, envelope_for
 from hoks_shared.privacy.minimisation import payload_violations
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers
 from hoks_shared.topics import AUDIT, MEETING_SCHEDULE
 from tests.integration.conftest import Stack, eventually, producer, read_topic, running, send
 

@@ -13,10 +13,10 @@ import pytest
 
 from hoks_referrals.main import build as build_referrals
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import token_for
-from hoks_shared.testing.browser import chromium_available, launch_chromium
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing import samples
+from hoks_testing.auth import token_for
+from hoks_testing.browser import chromium_available, launch_chromium
+from hoks_testing.http_server import free_port, serve
 from hoks_shared.topics import SIS_STAFF, SIS_STUDENTS
 from tests.integration.conftest import eventually, producer, running
 from tests.integration.test_referrals_flow import publish

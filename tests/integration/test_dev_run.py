@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from hoks_shared.devinfra.manager import ensure_topics
-from hoks_shared.testing.http_server import free_port
+from hoks_devinfra.manager import ensure_topics
+from hoks_testing.http_server import free_port
 from hoks_shared.topics import TopicNaming
 
 pytestmark = pytest.mark.integration

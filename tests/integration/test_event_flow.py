@@ -11,7 +11,7 @@ from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.contracts.envelope import EventMeta, envelope_for
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, REFERRALS, SIS_GROUPS
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 

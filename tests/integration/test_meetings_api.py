@@ -13,8 +13,8 @@ import pytest
 
 from hoks_meetings.main import build as build_meetings
 from hoks_shared.contracts.envelope import envelope_for
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers
 from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 

@@ -18,10 +18,10 @@ from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
 from hoks_shared.contracts import sis
 from hoks_shared.contracts.envelope import envelope_for
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import token_for
-from hoks_shared.testing.browser import chromium_available, launch_chromium
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing import samples
+from hoks_testing.auth import token_for
+from hoks_testing.browser import chromium_available, launch_chromium
+from hoks_testing.http_server import free_port, serve
 from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS, topic_of
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 

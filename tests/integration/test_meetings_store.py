@@ -15,7 +15,7 @@ from hoks_meetings.adapters.student_view import MongoStudentDirectory
 from hoks_meetings.domain.meeting_record import apply_change, from_scheduled
 from hoks_shared.contracts.meetings import MeetingRescheduled
 from hoks_shared.contracts.sis import StudentUpserted
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 pytestmark = pytest.mark.integration
 

@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-from hoks_shared.testing.auth import token_for
-from hoks_shared.testing.browser import chromium_available, launch_chromium
+from hoks_testing.auth import token_for
+from hoks_testing.browser import chromium_available, launch_chromium
 from hoks_meetings.adapters.page_errors import PATTERNS
 from hoks_meetings.adapters.web_pages import MEETING_PAGE
 from hoks_meetings.adapters.translations import TRANSLATIONS as MEETINGS
 from hoks_referrals.adapters.translations import TRANSLATIONS as REFERRALS
 from hoks_reporting.adapters.translations import TRANSLATIONS as REPORTING
 from hoks_scheduler.adapters.translations import TRANSLATIONS as SCHEDULER
-from hoks_shared.testing.page_checks import check_page, check_zoom_and_keyboard, translated_words
+from hoks_testing.page_checks import check_page, check_zoom_and_keyboard, translated_words
 from hoks_shared.web.i18n import COMMON, translator
 from hoks_shared.web.page_errors import error_table
 from tests.integration.conftest import eventually

@@ -17,7 +17,7 @@ from hoks_shared.messaging.dead_letter_copy import record_size
 from hoks_shared.messaging.broker import create_broker, dead_letter_sink, subscriber
 from hoks_shared.messaging.schema_versions import READS_V1
 from hoks_shared.metrics import ServiceMetrics
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import MEETING_SCHEDULE
 from tests.integration.conftest import Stack, eventually, read_topic
 

@@ -23,10 +23,10 @@ from hoks_referrals.settings import ReferralSettings
 from hoks_reporting.main import build as build_reporting
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.contracts import meetings, sis
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers, token_for
-from hoks_shared.testing.browser import chromium_available, launch_chromium
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers, token_for
+from hoks_testing.browser import chromium_available, launch_chromium
+from hoks_testing.http_server import free_port, serve
 from tests.integration.conftest import eventually, producer, running
 from tests.integration.test_meetings_browser import publish
 

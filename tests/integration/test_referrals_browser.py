@@ -17,9 +17,9 @@ import pytest
 from hoks_referrals.main import build as build_referrals
 from hoks_referrals.settings import ReferralSettings
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import token_for
-from hoks_shared.testing.browser import chromium_available, launch_chromium
+from hoks_testing import samples
+from hoks_testing.auth import token_for
+from hoks_testing.browser import chromium_available, launch_chromium
 from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS, SIS_STAFF, SIS_STUDENTS
 from tests.integration.conftest import eventually, producer, read_topic, running
 from tests.integration.test_meetings_browser import free_port, serve

@@ -18,8 +18,8 @@ from hoks_shared.auth import Role
 from hoks_shared.contracts.envelope import EventMeta, envelope_for
 from hoks_shared.contracts.meetings import MeetingScheduled
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted, StudyRightStatus
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers
 from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, REFERRALS, SIS_STAFF, SIS_STUDENTS, SIS_STUDY_RIGHTS
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 

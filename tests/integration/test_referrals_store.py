@@ -11,7 +11,7 @@ from pymongo import AsyncMongoClient
 
 from hoks_referrals.adapters.repository import MongoReferralRepository, to_doc
 from hoks_referrals.domain.referral import Referral
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 pytestmark = pytest.mark.integration
 

@@ -21,13 +21,13 @@ from hoks_reporting.replay import run_replay
 from hoks_reporting.report_queries import ReportQueries
 from hoks_reporting.report_settings import ReportSettings
 from hoks_shared.auth import Role
-from hoks_shared.testing.http_server import free_port
+from hoks_testing.http_server import free_port
 from hoks_shared.contracts import meetings
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.sis import GroupUpserted, StudentUpserted
-from hoks_shared.devinfra.manager import ensure_topics
-from hoks_shared.testing.auth import auth_headers, token_for
-from hoks_shared.testing.browser import chromium_available, launch_chromium
+from hoks_devinfra.manager import ensure_topics
+from hoks_testing.auth import auth_headers, token_for
+from hoks_testing.browser import chromium_available, launch_chromium
 from hoks_shared.topics import topic_of
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
 from services.reporting.tests.institution import AS_OF, T1, T2, UNIT, YEAR, events as small_institution

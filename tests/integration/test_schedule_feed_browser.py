@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from hoks_scheduler.main import build as build_scheduler
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import token_for
-from hoks_shared.testing.browser import chromium_available, signed_in_page
+from hoks_testing import samples
+from hoks_testing.auth import token_for
+from hoks_testing.browser import chromium_available, signed_in_page
 from tests.integration.conftest import running
 
 pytestmark = [pytest.mark.integration,

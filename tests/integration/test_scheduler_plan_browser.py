@@ -24,9 +24,9 @@ from hoks_scheduler.domain.calendar import academic_year_of
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.auth import Role
 from hoks_shared.contracts import sis
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers, token_for
-from hoks_shared.testing.browser import chromium_available, signed_in_page
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers, token_for
+from hoks_testing.browser import chromium_available, signed_in_page
 from hoks_shared.topics import MEETING_SCHEDULE, SIS_GROUPS, SIS_STAFF
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 from tests.integration.test_scheduler_planning import body_of, wire

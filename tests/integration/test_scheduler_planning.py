@@ -14,8 +14,8 @@ from icalendar import Calendar
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.auth import Role
 from hoks_shared.contracts.envelope import envelope_for
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers
 from hoks_shared.topics import MEETING_SCHEDULE, SIS_GROUPS
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 

@@ -16,7 +16,7 @@ from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.meetings import MeetingScheduled
 from hoks_shared.contracts.referrals import ReferralAccepted
 from hoks_shared.contracts.sis import StudentUpserted
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import MEETING_SCHEDULE, REFERRALS, SIS_GROUPS, SIS_STUDENTS
 from tests.integration.conftest import eventually, producer, read_topic, running, send
 

@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
-from hoks_shared.testing.auth import auth_headers
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing.auth import auth_headers
+from hoks_testing.http_server import free_port, serve
 
 from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals

@@ -164,7 +164,7 @@ async def test_entries_passed_with_the_notice_are_published_and_removed_without_
     """The audit trail inserts a record with its one entry and hands the entry to the relay, which
     publishes it and removes it ($pullAll of the in-memory entry) without reading the record."""
     from hoks_shared.messaging.publishing import EventPublisher
-    from hoks_shared.testing import samples
+    from hoks_testing import samples
     from hoks_shared.topics import TopicNaming
 
     c = db.audit

@@ -26,8 +26,8 @@ from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
 from hoks_referrals.settings import ReferralSettings
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import auth_headers
 from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, REFERRALS, SIS_STAFF, SIS_STUDENTS
 from tests.integration.conftest import eventually, producer, read_topic, running
 from tests.integration.test_referrals_flow import publish

@@ -13,7 +13,7 @@ import pytest
 from hoks_referrals.main import build as build_referrals
 from hoks_referrals.settings import ReferralSettings
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted, StudyRightStatus
-from hoks_shared.testing import samples
+from hoks_testing import samples
 from hoks_shared.topics import REFERRALS, SIS_STAFF, SIS_STUDENTS, SIS_STUDY_RIGHTS
 from tests.integration.conftest import eventually, producer, read_topic, running
 from tests.integration.test_referrals_flow import UNIT, publish, referral_events

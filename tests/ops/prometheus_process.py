@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hoks_shared.testing.http_server import free_port
+from hoks_testing.http_server import free_port
 
 from tests.ops.promtool import PROMETHEUS_DIR
 

@@ -52,7 +52,8 @@ def test_compose_file_is_valid_and_complete():
     assert "--replSet" in services["mongo"]["command"]
     for name in SERVICES:
         service = services[name]
-        assert service["build"]["dockerfile"] == f"services/{name}/Dockerfile"
+        assert service["build"]["dockerfile"] == "deploy/service.Dockerfile"
+        assert service["build"]["args"]["SERVICE"] == name
         assert (Path(service["build"]["context"]) / service["build"]["dockerfile"]).is_file()
         assert "replicaSet=rs0" in service["environment"]["MONGODB_URL"]
         assert service["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
@@ -99,9 +100,14 @@ def test_kubernetes_scrape_job_labels_like_the_alerts_expect():
     assert {"service", "__address__"} <= targets
 
 
-def logical_lines(dockerfile: Path) -> list[str]:
+DOCKERFILE = ROOT / "deploy" / "service.Dockerfile"
+
+
+def logical_lines(dockerfile: Path, service: str) -> list[str]:
+    """The Dockerfile's instructions as built with ``--build-arg SERVICE=<service>``."""
     lines, current = [], ""
-    for raw in dockerfile.read_text().splitlines():
+    text = dockerfile.read_text().replace("${SERVICE}", service)
+    for raw in text.splitlines():
         if not current and (not raw.strip() or raw.lstrip().startswith("#")):
             continue
         current += raw.rstrip("\\").strip() + " "
@@ -121,14 +127,14 @@ def copies(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def workspace_members() -> list[str]:
-    return ["shared", *sorted(f"services/{p.name}" for p in (ROOT / "services").iterdir()
+    return ["shared", "devtools", *sorted(f"services/{p.name}" for p in (ROOT / "services").iterdir()
                               if (p / "pyproject.toml").is_file())]
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_dockerfile_copies_existing_files_and_runs_the_service(service):
-    dockerfile = ROOT / "services" / service / "Dockerfile"
-    lines = logical_lines(dockerfile)
+    dockerfile = DOCKERFILE
+    lines = logical_lines(dockerfile, service)
     project = tomllib.loads((ROOT / "services" / service / "pyproject.toml").read_text())["project"]
     assert project["name"] == f"hoks-{service}"
     for src, _ in copies(lines):
@@ -140,7 +146,9 @@ def test_dockerfile_copies_existing_files_and_runs_the_service(service):
     syncs = [line for line in lines if "uv sync" in line]
     assert syncs and all("--locked" in s and f"--package hoks-{service}" in s for s in syncs)
     entry = next(line for line in lines if line.startswith("ENTRYPOINT"))
-    assert f'"hoks-{service}"' in entry and f"hoks-{service}" in project["scripts"]
+    assert entry == 'ENTRYPOINT ["hoks-service"]' and f"hoks-{service}" in project["scripts"]
+    assert f"RUN ln -s /app/.venv/bin/hoks-{service} /app/.venv/bin/hoks-service" in lines
+    assert f"HOKS_SERVICE_NAME={service}" in next(line for line in lines if "HOKS_SERVICE_NAME" in line)
     assert any(re.match(r"USER \d+", line) and not line.endswith(" 0") for line in lines)
     assert any(line.startswith("HEALTHCHECK") and "/health" in line for line in lines)
     uv_pin = re.search(r'UV_VERSION="([^"]+)"', (ROOT / "dev").read_text()).group(1)
@@ -153,7 +161,7 @@ def test_image_build_rehearsal_installs_a_service_that_starts_from_the_copied_fi
     """Replays the build stage offline: the COPY steps into a fresh context, the uv steps for real
     (from the uv cache), then builds the service's app with the installed environment, as the
     image would run it (sources at the same place beside the environment, nothing else)."""
-    lines = logical_lines(ROOT / "services" / service / "Dockerfile")
+    lines = logical_lines(DOCKERFILE, service)
     assert "COPY --from=build /src /src" in lines  # the final image keeps the sources the .venv points to
     context = tmp_path / "src"
     venv = tmp_path / "venv"
@@ -185,6 +193,9 @@ def test_image_build_rehearsal_installs_a_service_that_starts_from_the_copied_fi
             ran += 1
     assert ran == 2
     assert (venv / "bin" / f"hoks-{service}").exists() and (venv / "bin" / "hoks").exists()
+    assert not (venv / "bin" / "hoks-dev").exists()  # the development tools stay out of the image
+    for package in ("hoks_devinfra", "hoks_testing"):
+        assert not list(venv.glob(f"lib/python*/site-packages/{package}*")), package
     probe = (f"from hoks_{service}.main import build\n"
              f"app, runtime = build()\n"
              f"assert runtime.name == {service!r}, runtime.name\n")

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from hoks_shared.testing.http_server import free_port, serve
+from hoks_testing.http_server import free_port, serve
 from tests.ops.prometheus_process import check_targets, needs_prometheus, prometheus
 
 pytestmark = needs_prometheus

@@ -14,7 +14,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, OperationFailure
 
-from hoks_shared.devinfra.config import InfraConfig
+from hoks_devinfra.config import InfraConfig
 from hoks_shared.store.outbox import DRAINED, OUTBOX, STAGED
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 TODAY = date(2026, 9, 14)
 

@@ -9,7 +9,7 @@ from hoks_meetings.handlers import record_calendar_change
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.meetings import MeetingCancelled, MeetingRescheduled
 from hoks_shared.store.idempotent import ApplyResult
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 
 class FakeMeetings:

@@ -15,9 +15,9 @@ from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
 from hoks_meetings.adapters.web_pages import build_pages
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
-from hoks_shared.testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
 
 NOW = datetime(2026, 9, 14, 9, 30, tzinfo=UTC)  # during the meeting (completion needs its start)
 S1 = "1.2.246.562.24.40000000001"

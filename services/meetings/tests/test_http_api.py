@@ -13,8 +13,8 @@ from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
 from hoks_meetings.adapters.web_pages import build_pages
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 NOW = datetime(2026, 9, 14, 9, 30, tzinfo=UTC)  # during the meeting (completion needs its start)
 S1, S2 = "1.2.246.562.24.40000000001", "1.2.246.562.24.40000000002"

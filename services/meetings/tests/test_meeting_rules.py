@@ -22,7 +22,7 @@ from hoks_meetings.handlers import (
     save_row,
 )
 from hoks_shared.contracts.meetings import ChecklistCompleted, MeetingHeld
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 NOW = datetime(2026, 9, 14, 9, 30, tzinfo=UTC)
 S1, S2, S3 = "1.2.246.562.24.40000000001", "1.2.246.562.24.40000000002", "1.2.246.562.24.40000000003"

@@ -15,8 +15,8 @@ from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_shared.auth import Role
 from hoks_shared.contracts.meetings import MeetingHeld
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 S1 = "1.2.246.562.24.40000000001"
 CURATOR = "1.2.246.562.24.20000000004"

@@ -12,8 +12,8 @@ from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
 from hoks_meetings.adapters.web_pages import build_pages
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 
 async def test_an_eat_groups_second_round_is_two_of_three():

@@ -17,8 +17,8 @@ from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_meetings.domain.timing import check_may_complete, local_date, start_of_local_day
 from hoks_meetings.settings import MeetingsSettings
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 S1 = "1.2.246.562.24.40000000001"

@@ -21,8 +21,8 @@ from hoks_shared.messaging.envelope_dependency import Envelope
 from hoks_shared.messaging.schema_versions import READS_V1
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.settings import ServiceSettings
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 from hoks_shared.topics import MEETING_OUTCOMES, REFERRALS, TopicNaming
 
 FREE_TEXT = ["masentunut-kotona-ongelmia", "depression-self-harm-police-report-pregnant", "study-skillz"]

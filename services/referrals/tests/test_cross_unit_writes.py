@@ -12,9 +12,9 @@ from hoks_referrals.adapters.http_api import build_http_router
 from hoks_referrals.adapters.web_pages import build_pages_router
 from hoks_referrals.fakes import COUNSELOR, SNT, UNIT, deps
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
-from hoks_shared.testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
 
 
 

@@ -10,7 +10,7 @@ from hoks_referrals import handlers
 from hoks_referrals.domain.referral import InvalidTransition
 from hoks_referrals.fakes import COUNSELOR, CURATOR, SNT, TEACHER, deps
 from hoks_referrals.handlers import Clock
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 
 def checklist():

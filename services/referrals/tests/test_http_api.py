@@ -11,8 +11,8 @@ from hoks_referrals.adapters.translations import CODES_WITH_LABELS, TRANSLATIONS
 from hoks_referrals.adapters.web_pages import build_pages_router
 from hoks_referrals.fakes import COUNSELOR, CURATOR, SNT, TEACHER, UNIT, deps
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 from hoks_shared.web.i18n import missing_translations
 
 OTHER_TEACHER = "1.2.246.562.24.20000000099"

@@ -12,7 +12,7 @@ from hoks_referrals.domain.referral import (
     Referral,
     add_school_days,
 )
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 T0 = samples.T0
 

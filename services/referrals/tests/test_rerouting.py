@@ -81,7 +81,7 @@ async def test_the_unassigned_queue_is_seen_by_the_units_counselors_managers_and
     from hoks_referrals.adapters.http_api import build_http_router
     from hoks_referrals.adapters.web_pages import build_pages_router
     from hoks_shared.auth import Role
-    from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+    from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
     d = deps(NOW)
     d.directory.staff = [c for c in d.directory.staff if "special-needs-teacher" not in c.roles]
@@ -110,7 +110,7 @@ async def test_the_unassigned_queue_is_seen_by_the_units_counselors_managers_and
 async def test_the_student_meeting_recorded_with_an_outcome_closes_the_referral_once():
     from hoks_referrals.fakes import CURATOR
     from hoks_shared.contracts.meetings import MeetingHeld
-    from hoks_shared.testing import samples
+    from hoks_testing import samples
 
     d = deps(NOW)
     ref = await handlers.make_referral(handlers.NewReferral(
@@ -141,8 +141,8 @@ async def test_a_teacher_starts_a_student_meeting_from_the_page_for_own_students
     from hoks_referrals.adapters.web_pages import build_pages_router
     from hoks_referrals.fakes import TEACHER
     from hoks_shared.auth import Role
-    from hoks_shared.testing import samples
-    from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+    from hoks_testing import samples
+    from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
     d = deps(NOW)
     d.directory.names[samples.STUDENT] = "Aino Aalto"

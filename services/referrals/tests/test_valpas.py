@@ -9,7 +9,7 @@ from hoks_referrals.domain.valpas import StudentFacts
 from hoks_referrals.fakes import COUNSELOR, deps
 from hoks_referrals.handlers import Clock
 from hoks_shared.contracts.sis import StudyRightStatus
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)  # Monday
 

@@ -12,7 +12,7 @@ from hoks_referrals.adapters.http_api import NewReferralBody, present
 from hoks_referrals.adapters.repository import to_doc
 from hoks_referrals.fakes import CURATOR, deps
 from hoks_referrals.domain.referral import InvalidCode, Referral
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 WELFARE = ["curator", "psychologist", "welfare-group"]
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from hoks_reporting.adapters.http_api import ReportDeps, build_api_router
 from hoks_reporting.adapters.web_pages import build_page_router
 from hoks_shared.auth import Role
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 from .institution import S1, T1, T2, UNIT, YEAR, events
 from .test_report_figures import EXPECTED_T1, project

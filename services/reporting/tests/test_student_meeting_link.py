@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from hoks_shared.auth import Role
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing.auth import auth_headers
 
 from .institution import C1, S1, T1, UNIT
 from .test_report_http import Q, client  # noqa: F401  (the fixture)

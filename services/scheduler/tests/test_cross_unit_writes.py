@@ -18,8 +18,8 @@ from hoks_scheduler.adapters.student_reader import StudentPlacement
 from hoks_scheduler.adapters.web_pages import build_pages
 from hoks_scheduler.handlers import plan_year
 from hoks_shared.auth import Role
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
-from hoks_shared.testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
 
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from hoks_scheduler.adapters.group_reader import group_from_view
 from hoks_scheduler.domain.groups import study_progress
 from hoks_shared.sisviews.projection import view_update
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 
 def view_doc(event):

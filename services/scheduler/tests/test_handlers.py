@@ -12,7 +12,7 @@ from scheduler_fakes import COUNSELOR, SPECIAL, STUDENT, TEACHER, deps, group
 from hoks_scheduler.adapters.student_reader import StudentPlacement
 from hoks_scheduler.handlers import Conflict, InvalidRequest, cancel, on_referral_made, plan_year, reschedule
 from hoks_shared.contracts.meetings import MeetingCancelled, MeetingRescheduled, MeetingScheduled
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 SPECIALIST = "1.2.246.562.24.20000000009"
 PLACEMENT = StudentPlacement(STUDENT, "TVO24A", "unit-tech", TEACHER, True)

@@ -16,8 +16,8 @@ from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.student_reader import StudentPlacement
 from hoks_scheduler.handlers import on_referral_made, plan_year
 from hoks_shared.auth import Role
-from hoks_shared.testing import samples
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing import samples
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 COUNSELOR_H = auth_headers(Role.COUNSELOR, staff_oid=COUNSELOR, unit_ids=["unit-tech"])
 TEACHER_H = auth_headers(Role.RESPONSIBLE_TEACHER, staff_oid=TEACHER, unit_ids=["unit-tech"])

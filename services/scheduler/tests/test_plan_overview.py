@@ -16,7 +16,7 @@ from hoks_scheduler.adapters.plan_page import build_plan_page
 from hoks_scheduler.handlers import Conflict, accept_miss, cancel, place_by_hand, plan_year, reschedule
 from hoks_shared.auth import Role
 from hoks_shared.contracts.meetings import MeetingScheduled
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 YEAR = "2026-2027"
 NOV30 = date(2026, 11, 30)

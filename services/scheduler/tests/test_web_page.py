@@ -15,7 +15,7 @@ from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.web_pages import build_pages
 from hoks_scheduler.handlers import plan_year
 from hoks_shared.auth import Role
-from hoks_shared.testing.auth import RecordingAudit, app_for_tests, auth_headers
+from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
 
 class NoStaffUnits:

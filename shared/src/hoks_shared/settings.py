@@ -29,6 +29,10 @@ class KafkaSettings(BaseSettings):
         default="",
         description="Prefix for every topic name (one cluster shared by several providers or test runs).",
     )
+    topic_replication_factor: int = Field(
+        default=1, ge=1,
+        description="Replicas of each topic `hoks topics create` makes (1 on the embedded broker, 3 on a cluster).",
+    )
     max_message_bytes: int = Field(
         default=1048588, ge=65536,
         description="The broker's message.max.bytes (Kafka's default); the producer's max_request_size and "

@@ -11,7 +11,7 @@ from hoks_referrals.domain.referral import Referral
 from hoks_referrals.domain.routing import Candidate
 from hoks_referrals.domain.valpas import StudentFacts
 from hoks_referrals.handlers import Clock, Deps
-from hoks_shared.testing import samples
+from hoks_testing import samples
 
 
 class FakeReferrals:

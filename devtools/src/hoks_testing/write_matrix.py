@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from hoks_shared.auth.roles import Role
-from hoks_shared.testing.auth import auth_headers
+from hoks_testing.auth import auth_headers
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Writes that are about the caller's own session, not about another unit's objects.

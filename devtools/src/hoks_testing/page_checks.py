@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 #: axe-core, pinned in ``tests/a11y/package.json`` and installed by npm (``./dev setup`` or on first use).
-A11Y_DIR = Path(__file__).resolve().parents[4] / "tests" / "a11y"
+A11Y_DIR = Path(__file__).resolve().parents[3] / "tests" / "a11y"
 AXE_JS = A11Y_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = ("serious", "critical")
 

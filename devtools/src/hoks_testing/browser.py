@@ -46,7 +46,7 @@ async def signed_in_page(app: Any, session_token: str, *, width: int = 1366, hei
     cookie; the server and the browser are stopped afterwards."""
     from playwright.async_api import async_playwright
 
-    from hoks_shared.testing.http_server import free_port, serve
+    from hoks_testing.http_server import free_port, serve
 
     port = free_port()
     server, task = await serve(app, port)

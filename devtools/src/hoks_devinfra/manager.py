@@ -1,4 +1,4 @@
-"""``hoks infra up|down|status|logs``: one entry for the whole embedded infrastructure."""
+"""``hoks-dev infra up|down|status|logs``: one entry for the whole embedded infrastructure."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import time
 from collections import deque
 from pathlib import Path
 
-from hoks_shared.devinfra import processes
-from hoks_shared.devinfra.components import FerretDB, Kafka, Status
-from hoks_shared.devinfra.config import InfraConfig
-from hoks_shared.topics import ALL_TOPICS, TopicNaming
+from hoks_devinfra import processes
+from hoks_devinfra.components import FerretDB, Kafka, Status
+from hoks_devinfra.config import InfraConfig
+from hoks_shared.messaging.topic_admin import ensure_topics
+from hoks_shared.topics import TopicNaming
 
 
 class Infra:
@@ -85,21 +86,4 @@ class Infra:
         return "\n".join(out)
 
 
-async def ensure_topics(bootstrap: str, naming: TopicNaming) -> list[str]:
-    """Create every registered topic and its dead-letter topic; returns the names created."""
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        wanted = []
-        for topic in ALL_TOPICS:
-            wanted.append(NewTopic(naming.name(topic), topic.partitions, 1))
-            wanted.append(NewTopic(naming.dlq(topic), 1, 1))
-        missing = [t for t in wanted if t.name not in existing]
-        if missing:
-            await admin.create_topics(missing)
-        return [t.name for t in missing]
-    finally:
-        await admin.close()
+__all__ = ["Infra", "ensure_topics"]

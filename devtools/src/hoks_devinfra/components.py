@@ -13,8 +13,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from hoks_shared.devinfra import processes
-from hoks_shared.devinfra.config import InfraConfig
+from hoks_devinfra import processes
+from hoks_devinfra.config import InfraConfig
 
 
 def _digest(*files: Path) -> str:
