@@ -11,24 +11,19 @@ import logging
 import uuid
 from datetime import UTC, datetime
 from collections.abc import Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_shared.auth.principal import Principal
 from hoks_shared.contracts.audit import AuditRecorded
 from hoks_shared.messaging.publishing import EventPublisher
-from hoks_shared.store.outbox import outbox_fields
+from hoks_shared.store.outbox_writes import Outbox, Outgoing, Wakes
 
 AUDIT_LOG = "audit_log"
 Action = Literal["read", "create", "update", "delete"]
 
 log = logging.getLogger(__name__)
-
-
-class Notifier(Protocol):
-    def notify(self, collection: str | None = None, doc_id: Any = None,
-               entries: list[dict[str, Any]] | None = None) -> None: ...
 
 
 def audit_event(principal: Principal, *, action: Action, resource: str, resource_id: str,
@@ -78,20 +73,16 @@ class AuditRecorder:
 
 class AuditTrail(AuditRecorder):
     def __init__(self, db: AsyncDatabase[dict[str, Any]], publisher: EventPublisher, service: str,
-                 relay: Notifier | None = None) -> None:
-        self.collection = db[AUDIT_LOG]
-        self.publisher = publisher
+                 relay: Wakes | None = None) -> None:
         self.service = service
-        self.relay = relay
+        # the relay is handed each record's entries: a record is written once, never read back
+        self.outbox = Outbox(db[AUDIT_LOG], publisher.outgoing_entry, relay, known_entries=True)
 
     async def _store(self, event: AuditRecorded) -> AuditRecorded:
         at = event.at
         event_id = str(uuid.uuid4())
         doc_id = f"{self.service}:{event_id}"
-        entry = self.publisher.entry(event, event_id=event_id, time=at)
         # one insert holds the record and its outbox entry: stored means published (eventually)
-        await self.collection.insert_one({"_id": doc_id, "service": self.service,
-                                          **event.model_dump(mode="json"), **outbox_fields([entry])})
-        if self.relay is not None:
-            self.relay.notify(AUDIT_LOG, doc_id, [entry])  # the record's whole outbox: no read back
+        await self.outbox.insert({"_id": doc_id, "service": self.service, **event.model_dump(mode="json")},
+                                 [Outgoing(event, event_id=event_id, time=at)])
         return event

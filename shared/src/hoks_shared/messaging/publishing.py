@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker
 
 from hoks_shared.contracts.envelope import EventMeta, envelope_for
 from hoks_shared.contracts.event_base import IntegrationEvent
+from hoks_shared.store.outbox_writes import Outgoing
 from hoks_shared.topics import TopicNaming, topic_of
 
 
@@ -31,6 +32,10 @@ class EventPublisher:
             "body": event.model_dump(mode="json"),
             "created_at": meta.time,
         }
+
+    def outgoing_entry(self, outgoing: Outgoing) -> dict[str, Any]:
+        """The entry of an event staged through an ``Outbox`` (``store/outbox_writes.py``)."""
+        return self.entry(outgoing.event, event_id=outgoing.event_id, time=outgoing.time)
 
     async def publish_entry(self, entry: dict[str, Any]) -> None:
         await self.broker.publish(

@@ -43,6 +43,7 @@ from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.store.client import create_client, ping
 from hoks_shared.store.outbox import OutboxRelay, ensure_outbox_index
+from hoks_shared.store.outbox_writes import Outbox
 from hoks_shared.topics import TopicNaming
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,11 @@ class ServiceRuntime:
                             on_error=lambda _exc: metrics.gauge_refresh_errors.labels(name).inc())
         self.periodic.append(task)
         return task
+
+    def outbox(self, collection_name: str) -> Outbox:
+        """The seam a repository writes through: its writes stage events and wake the domain relay."""
+        relay = self.use_outbox(collection_name)
+        return Outbox(self.db[collection_name], self.publisher.outgoing_entry, relay)
 
     def use_outbox(self, *collection_names: str) -> OutboxRelay:
         """Collections whose documents stage events; calls add up (one relay per service)."""
