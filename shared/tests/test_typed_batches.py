@@ -106,3 +106,27 @@ async def test_one_key_in_order_different_keys_side_by_side(runtime):
     for g in "abcd":
         assert [m for m in applied if m.startswith(f"mtg-{g}-")] == [f"mtg-{g}-{n}" for n in range(5)]
     assert most == 3
+
+
+async def test_a_type_the_consumer_does_not_read_is_skipped_and_counted_not_dead_lettered(runtime):
+    applied: list[str] = []
+
+    async def apply(event, meta):
+        applied.append(event.meeting_id)
+        return "applied"
+
+    newcomer = record({"event_type": "meeting-moved-to-mars", "meeting_id": "x"})
+    newcomer.headers = [(k, b"fi.hoks.followup.meeting-moved-to-mars" if k == "ce_type" else v)
+                        for k, v in newcomer.headers]
+    newcomer.topic = "hoks.meetings.schedule.v1"
+    reads = Reads({1}, event_types={"meeting-scheduled", "meeting-rescheduled", "meeting-cancelled"})
+    await apply_batch([record(meeting(1).model_dump(mode="json")), newcomer, record(meeting(2).model_dump(mode="json"))],
+                      reads=reads, adapter=ADAPTER, apply=apply, runtime=runtime)
+    assert applied == ["mtg-1", "mtg-2"]
+    assert runtime.dead_letters.dead == []
+    counted = runtime.metrics.events_not_read.labels(topic="hoks.meetings.schedule.v1",
+                                                     event_type="meeting-moved-to-mars")._value.get()
+    assert counted == 1
+    # without declared types the contract decides: the same record is dead-lettered as unreadable
+    await apply_batch([newcomer], reads=Reads({1}), adapter=ADAPTER, apply=apply, runtime=runtime)
+    assert len(runtime.dead_letters.dead) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -27,6 +28,11 @@ class ServiceMetrics:
             "hoks_consume_skipped_total", "Records neither applied nor dead-lettered: their dead-letter copy was "
             "refused on every try, so the consumer moved past them (an error: read the log, replay by offset)",
             ["topic", "error_type"], registry=r,
+        )
+        self.events_not_read = Counter(
+            "hoks_events_not_read_total", "Events of a type this consumer does not read (another service's "
+            "event on a shared topic, or a type added later): skipped, not dead-lettered", ["topic", "event_type"],
+            registry=r,
         )
         self.failing_since = Gauge(
             "hoks_consumer_failing_since_timestamp_seconds", "Unix time at which the partition's current offset "
@@ -93,6 +99,13 @@ class ServiceMetrics:
             "hoks_gauge_refresh_last_success_timestamp_seconds",
             "Unix time of the last successful refresh, per refresher", ["refresher"], registry=r,
         )
+
+    def not_read(self, record: Any) -> None:
+        """Count a raw record skipped because its type is not one this consumer reads."""
+        ce_type = dict(record.headers or ()).get("ce_type") or b""
+        ce_type = ce_type.decode("utf-8", "replace") if isinstance(ce_type, bytes) else str(ce_type)
+        self.events_not_read.labels(topic=getattr(record, "topic", "") or "",
+                                    event_type=ce_type.rsplit(".", 1)[-1] or "unknown").inc()
 
     def observe_applied(self, event_type: str, result: str, event_time: datetime) -> None:
         """Count a handled event and how long after its ``ce_time`` the view reflected it."""

@@ -88,6 +88,15 @@ class Reads:
             event_type = (_text(headers.get("ce_type")) or "").rsplit(".", 1)[-1]
         return event_type in self.event_types
 
+    def reads_type_of(self, record: Any) -> bool:
+        """Whether a raw record's type (from its ``ce_type`` header) is one this consumer reads.
+        Without declared ``event_types``, or without the header, the contract decides."""
+        if self.event_types is None:
+            return True
+        headers = {k: v for k, v in (record.headers or ())}
+        ce_type = _text(headers.get("ce_type"))
+        return ce_type is None or ce_type.rsplit(".", 1)[-1] in self.event_types
+
     def check(self, headers: Mapping[str, Any], body: Any) -> None:
         """Raises ``UnsupportedSchemaVersion`` when the header or the body names another major."""
         if not self._concerns(headers, body):

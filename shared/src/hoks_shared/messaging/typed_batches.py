@@ -2,7 +2,9 @@
 
 One Kafka commit per batch instead of one per event: a burst (a year's plan is ~600
 ``meeting-scheduled`` at once) is applied at the store's pace, not at the pace of a commit round
-trip per event. Inside a batch the events of one key (one entity: the partition key) are applied
+trip per event. The policy for a type the consumer does not read (a new event type added to a
+topic it reads): skipped and counted in ``hoks_events_not_read_total``, never dead-lettered; the
+consumer declares its types in ``Reads(majors, event_types=...)``. Inside a batch the events of one key (one entity: the partition key) are applied
 one after another, in their order; different keys up to ``concurrency`` at a time. A record that is not an event this consumer reads, or that its handler refuses, goes to
 the dead-letter topic with the reason and the batch goes on; a transient failure (store or
 broker unreachable) leaves the whole batch uncommitted, to be delivered again after a pause:
@@ -45,6 +47,9 @@ async def apply_batch(records: Sequence[Any], *, reads: Reads, adapter: TypeAdap
     async def apply_in_order(same_key: list[Any]) -> None:
         async with gate:
             for record in same_key:
+                if not reads.reads_type_of(record):
+                    runtime.metrics.not_read(record)
+                    continue
                 try:
                     event, meta = reads.read_record(record, adapter)
                 except ValueError as exc:  # envelope, version or contract: never applicable
