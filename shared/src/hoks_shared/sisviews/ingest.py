@@ -9,10 +9,8 @@ repeat harmless.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import ConsumerRebalanceListener
@@ -22,6 +20,7 @@ from pydantic import TypeAdapter
 from hoks_shared.contracts.sis import SisEvent
 from hoks_shared.messaging.broker import batch_subscriber
 from hoks_shared.messaging.schema_versions import Reads
+from hoks_shared.messaging.typed_batches import apply_folded
 from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.sisviews.projection import SisViews
 from hoks_shared.topics import Topic
@@ -40,36 +39,10 @@ AfterBatch = Callable[[Sequence[Any]], Awaitable[None]]
 async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: ServiceRuntime,
                        after_batch: AfterBatch | None = None) -> None:
     """Validate, dead-letter what is invalid, apply the rest; raises only on transient failures."""
-    assert runtime.dead_letters is not None
-    events, metas, kept = [], [], []
-    for record in records:
+    batch = await apply_folded(records, reads=READS, adapter=_SIS_EVENT, apply_all=views.apply, runtime=runtime)
+    if after_batch is not None and batch.events:
         try:
-            event, meta = READS.read_record(record, _SIS_EVENT)
-        except ValueError as exc:  # ValidationError, InvalidEnvelope, UnsupportedSchemaVersion: ValueErrors
-            await runtime.dead_letters.dead_letter(record, exc)
-            continue
-        events.append(event)
-        metas.append(meta)
-        kept.append(record)
-    if not events:
-        return
-    try:
-        outcome = await views.apply(events)
-    except Exception as exc:
-        if runtime.dead_letters.is_transient(exc):
-            await asyncio.sleep(runtime.dead_letters.retry_backoff_s)
-        raise
-    for refused in outcome.rejected:
-        await runtime.dead_letters.dead_letter(kept[refused.index], refused)
-    for (event_type, result), n in outcome.counts.items():
-        runtime.metrics.events_applied.labels(event_type=event_type, result=result).inc(n)
-    now = datetime.now(UTC)
-    for event, meta in zip(events, metas, strict=True):
-        runtime.metrics.event_to_view.labels(event_type=event.event_type).observe(
-            max(0.0, (now - meta.time).total_seconds()))
-    if after_batch is not None:
-        try:
-            await after_batch(events)
+            await after_batch(batch.events)
         except Exception:  # noqa: BLE001 - the views are applied; the caller's periodic pass catches up
             log.warning("after-batch hook failed", exc_info=True)
 
