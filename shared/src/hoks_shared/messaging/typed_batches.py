@@ -121,29 +121,23 @@ async def apply_batch(records: Sequence[Any], *, reads: Reads, adapter: TypeAdap
                       runtime: ServiceRuntime, concurrency: int = 1) -> None:
     sink = runtime.dead_letters
     assert sink is not None
-    by_key: dict[Any, list[Any]] = defaultdict(list)
-    for record in records:
-        by_key[getattr(record, "key", None)].append(record)
+    batch = await read_batch(records, reads=reads, adapter=adapter, runtime=runtime)
+    by_key: dict[Any, list[int]] = defaultdict(list)
+    for index, record in enumerate(batch.records):
+        by_key[getattr(record, "key", None)].append(index)
     gate = asyncio.Semaphore(concurrency)
 
-    async def apply_in_order(same_key: list[Any]) -> None:
+    async def apply_in_order(same_key: list[int]) -> None:
         async with gate:
-            for record in same_key:
-                if not reads.reads_type_of(record):
-                    runtime.metrics.not_read(record)
-                    continue
-                try:
-                    event, meta = reads.read_record(record, adapter)
-                except ValueError as exc:  # envelope, version or contract: never applicable
-                    await sink.dead_letter(record, exc)
-                    continue
+            for index in same_key:
+                event, meta = batch.events[index], batch.metas[index]
                 try:
                     result = await apply(event, meta)
                 except Exception as exc:
                     if sink.is_transient(exc):
                         await asyncio.sleep(sink.retry_backoff_s)
                         raise  # the batch stays uncommitted and comes again
-                    await sink.dead_letter(record, exc)
+                    await sink.dead_letter(batch.records[index], exc)
                     continue
                 runtime.metrics.observe_applied(event.event_type, result, meta.time)
 
