@@ -148,9 +148,11 @@ async def with_store(students: int, year: str, url: str) -> dict[str, object]:
 
     from pymongo import AsyncMongoClient
 
-    from hoks_scheduler.adapters.meeting_repository import MongoMeetingRepository
-    from hoks_scheduler.handlers import SchedulerDeps, plan_year
+    from hoks_scheduler.adapters.meeting_repository import MEETINGS, MongoMeetingRepository
+    from hoks_scheduler.handlers.planning import PlanYear, plan_year
+    from hoks_scheduler.handlers.ports import SchedulerDeps
     from hoks_shared.messaging.publishing import EventPublisher
+    from hoks_shared.store.outbox_writes import Outbox
     from hoks_shared.topics import TopicNaming
 
     groups = demo_groups(students)
@@ -169,16 +171,17 @@ async def with_store(students: int, year: str, url: str) -> dict[str, object]:
     client: AsyncMongoClient = AsyncMongoClient(url)
     db = client[f"bench_scheduler_{uuid.uuid4().hex[:8]}"]
     first_day = load_config().calendar_for(year).school_days[0]
-    deps = SchedulerDeps(config=load_config(), meetings=MongoMeetingRepository(db), groups=Groups(),
-                         students=Groups(), entry=lambda e, i: publisher.entry(e, event_id=i),
-                         today=lambda: day(first_day.year, 8, 1))
+    # no relay: the outbox entries stay in the documents (the database is dropped afterwards)
+    outbox = Outbox(db[MEETINGS], publisher.outgoing_entry, None)
+    deps = SchedulerDeps(config=load_config(), meetings=MongoMeetingRepository(db, outbox), groups=Groups(),
+                         students=Groups(), today=lambda: day(first_day.year, 8, 1))
     try:
         await deps.meetings.ensure_indexes()
         started = time.perf_counter()
-        first = await plan_year(deps, year)
+        first = await plan_year(PlanYear(year), deps)
         first_s = time.perf_counter() - started
         started = time.perf_counter()
-        second = await plan_year(deps, year)
+        second = await plan_year(PlanYear(year), deps)
         second_s = time.perf_counter() - started
     finally:
         await client.drop_database(db.name)

@@ -1,4 +1,4 @@
-"""Unit tests of the scheduler: the fakes module is importable as ``scheduler_fakes``."""
+"""Unit tests of the scheduler: the fakes module is importable as ``fakes``."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import copy
 from datetime import date
 
 import httpx
-from scheduler_fakes import COUNSELOR, STUDENT, TEACHER, deps
+from fakes import COUNSELOR, STUDENT, TEACHER, deps
 
 from hoks_scheduler.adapters.feed_api import build_feed_router
 from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
@@ -16,7 +16,7 @@ from hoks_scheduler.adapters.plan_api import build_plan_router
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.student_reader import StudentPlacement
 from hoks_scheduler.adapters.web_pages import build_pages
-from hoks_scheduler.handlers import plan_year
+from hoks_scheduler.handlers.planning import PlanYear, plan_year
 from hoks_shared.auth import Role
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 from hoks_testing.write_matrix import Write, cross_unit_attempts, deployed_app, unlisted_writes
@@ -30,7 +30,7 @@ class SisUnits:
 
 async def test_no_write_reaches_another_units_objects():
     d = deps(today=date(2026, 8, 1), students=[StudentPlacement(STUDENT, "TVO24A", "unit-tech", TEACHER, True)])
-    await plan_year(d, "2026-2027", ["unit-tech"])
+    await plan_year(PlanYear("2026-2027", ["unit-tech"]), d)
     settings = SchedulerSettings()
     feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
     await feeds.issue(TEACHER)

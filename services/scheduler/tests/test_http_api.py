@@ -7,14 +7,15 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 from icalendar import Calendar
-from scheduler_fakes import COUNSELOR, SPECIAL, STUDENT, TEACHER, deps, group
+from fakes import COUNSELOR, SPECIAL, STUDENT, TEACHER, deps, group
 
 from hoks_scheduler.adapters.feed_api import build_feed_router
 from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
 from hoks_scheduler.adapters.http_api import build_http_router
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.student_reader import StudentPlacement
-from hoks_scheduler.handlers import on_referral_made, plan_year
+from hoks_scheduler.handlers.planning import PlanYear, plan_year
+from hoks_scheduler.handlers.student_meetings import on_referral_made
 from hoks_shared.auth import Role
 from hoks_testing import samples
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -84,7 +85,7 @@ async def test_bad_plan_input_is_422_with_a_reason(setup, body):
 async def test_teachers_list_their_own_meetings_and_student_reads_are_audited(setup):
     d, audit, client = setup
     await client.post("/plans", json={"academic_year": "2026-2027", "unit_ids": ["unit-tech"]}, headers=COUNSELOR_H)
-    await on_referral_made(d, samples.referral_made(referral_id="ref-9", made_at=datetime(2026, 9, 1, tzinfo=UTC)))
+    await on_referral_made(samples.referral_made(referral_id="ref-9", made_at=datetime(2026, 9, 1, tzinfo=UTC)), d)
     mine = (await client.get("/meetings", headers=TEACHER_H)).json()
     assert len(mine) == 6 and {m["kind"] for m in mine} == {"group", "student"}
     # one record for the list read, naming the student-level meeting and its student
@@ -212,7 +213,7 @@ async def test_a_feed_holds_only_its_persons_meetings():
     d = deps(today=date(2026, 8, 1), groups=[
         group("TVO24A"), group("TVO24B", responsible_teacher_oids=(other_teacher,), counselor_oid=other_counselor,
                                special_needs_teacher_oid=None, curator_oid=None)])
-    await plan_year(d, "2026-2027", ["unit-tech"])
+    await plan_year(PlanYear("2026-2027", ["unit-tech"]), d)
     settings = SchedulerSettings()
     feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
     token, _ = await feeds.issue(TEACHER)

@@ -9,11 +9,14 @@ from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
-from scheduler_fakes import COUNSELOR, CURATOR, SPECIAL, TEACHER, deps, group
+from fakes import COUNSELOR, CURATOR, SPECIAL, TEACHER, deps, group, held
 
 from hoks_scheduler.adapters.plan_api import build_plan_router
 from hoks_scheduler.adapters.plan_page import build_plan_page
-from hoks_scheduler.handlers import Conflict, accept_miss, cancel, place_by_hand, plan_year, reschedule
+from hoks_scheduler.domain.errors import Conflict
+from hoks_scheduler.handlers.changes import Cancel, Reschedule, cancel, reschedule
+from hoks_scheduler.handlers.plan_decisions import AcceptMiss, PlaceByHand, accept_miss, place_by_hand
+from hoks_scheduler.handlers.planning import PlanYear, plan_year
 from hoks_shared.auth import Role
 from hoks_shared.contracts.meetings import MeetingScheduled
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -34,7 +37,7 @@ def school_days_from(d, day: date) -> list[date]:
 
 async def test_planning_on_30_november_catches_up_every_round_and_again_later_changes_nothing():
     d = deps(today=NOV30, groups=two_groups())
-    report = await plan_year(d, YEAR, ["unit-tech"])
+    report = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     assert report["unplaced"] == [] and report["scheduled"] == 10
     assert report["summary"]["groups_with_all_rounds"] == 2 and report["summary"]["groups_caught_up"] == 2
     assert report["rounds_per_year"]["pt"] == 5
@@ -47,14 +50,14 @@ async def test_planning_on_30_november_catches_up_every_round_and_again_later_ch
     assert set(d.meetings.catch_up[YEAR]) == {"TVO24A", "TVO24B"}
     # two months on (round 1 held), the same windows: nothing moves
     d.today = lambda: date(2027, 2, 1)
-    again = await plan_year(d, YEAR, ["unit-tech"])
+    again = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     assert (again["scheduled"], again["rescheduled"], again["cancelled"]) == (0, 0, 0)
 
 
 async def test_a_counselor_away_for_the_rest_of_the_year_is_a_conflict_with_another_counselor_as_option():
     d = deps(today=NOV30, groups=two_groups())
     await d.meetings.set_unavailable(COUNSELOR, school_days_from(d, NOV30))
-    report = await plan_year(d, YEAR, ["unit-tech"])
+    report = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     conflicts = {c["meeting_id"]: c for c in report["unplaced"]}
     assert sorted(conflicts) == [f"grp-TVO24A-{YEAR}-r{r}" for r in range(1, 6)]
     first = conflicts[f"grp-TVO24A-{YEAR}-r1"]
@@ -62,21 +65,21 @@ async def test_a_counselor_away_for_the_rest_of_the_year_is_a_conflict_with_anot
     option = next(o for o in first["options"] if o["counselor_oid"] == OTHER_COUNSELOR)
     calendar = d.config.calendar_for(YEAR)
     starts, _ = calendar.slot_times(date.fromisoformat(option["day"]), option["slot"])
-    placed = await place_by_hand(d, first["meeting_id"], starts, OTHER_COUNSELOR)
+    placed = await place_by_hand(PlaceByHand(first["meeting_id"], starts, OTHER_COUNSELOR), d)
     assert OTHER_COUNSELOR in placed.required_oids and COUNSELOR not in placed.person_oids
     event = MeetingScheduled.model_validate(d.meetings.events("meeting-scheduled")[-1])
     assert event.meeting_id == placed.meeting_id and OTHER_COUNSELOR in {p.person_oid for p in event.participants}
     # a re-plan keeps the decision (day and counselor) and reports only the four others
-    again = await plan_year(d, YEAR, ["unit-tech"])
+    again = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     assert d.meetings.docs[placed.meeting_id] == placed
     assert len(again["unplaced"]) == 4 and placed.meeting_id not in {c["meeting_id"] for c in again["unplaced"]}
     with pytest.raises(Conflict):
-        await place_by_hand(d, placed.meeting_id, starts, OTHER_COUNSELOR)
+        await place_by_hand(PlaceByHand(placed.meeting_id, starts, OTHER_COUNSELOR), d)
 
 
 async def test_an_accepted_miss_is_no_longer_reported_nor_spread_again():
     d = deps(today=NOV30, groups=[group("TVO24A", planned_end_date=date(2026, 12, 1))])
-    report = await plan_year(d, YEAR, ["unit-tech"])
+    report = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     # two school days left in the group's studies for its three rounds of the year
     missing = [c["meeting_id"] for c in report["unplaced"]]
     planned = [m for m in d.meetings.docs.values() if m.planned]
@@ -85,8 +88,8 @@ async def test_an_accepted_miss_is_no_longer_reported_nor_spread_again():
     # a person may still put it on one of the two days (a second meeting that day), never later
     assert {o["day"] for o in report["unplaced"][0]["options"]} == {"2026-11-30", "2026-12-01"}
     assert {m.rounds_in_year for m in planned} == {3}  # active a third of the year: 3 of pt's 5
-    await accept_miss(d, missing[0], COUNSELOR)
-    again = await plan_year(d, YEAR, ["unit-tech"])
+    await accept_miss(AcceptMiss(missing[0], COUNSELOR), d)
+    again = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     assert missing[0] not in {c["meeting_id"] for c in again["unplaced"]}
     assert again["summary"]["accepted_misses"] == 1
 
@@ -96,24 +99,24 @@ async def test_a_curator_invited_twice_at_the_same_time_is_tentative_in_one_with
     d = deps(today=date(2026, 8, 1), groups=[group("TVO24A"), group(
         "TVO24B", counselor_oid=OTHER_COUNSELOR, responsible_teacher_oids=(OTHER_TEACHER,),
         special_needs_teacher_oid=other_special)])
-    await plan_year(d, YEAR, ["unit-tech"])
+    await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     assert not any(s.tentative for m in d.meetings.docs.values() for s in m.seats)  # free slots were found
     a = d.meetings.docs[f"grp-TVO24A-{YEAR}-r2"]
     b = d.meetings.docs[f"grp-TVO24B-{YEAR}-r2"]
     assert (a.day, a.slot) != (b.day, b.slot)
     # the other group's round moved by hand onto the same hour: the curator, optional in both, clashes
-    moved = await reschedule(d, b.meeting_id, a.starts_at, "clash")
+    moved = await reschedule(Reschedule(b.meeting_id, a.starts_at, "clash"), d)
     curator = next(s for s in moved.seats if s.person_oid == CURATOR)
     assert curator.tentative and curator.conflict == f"meeting:{a.meeting_id}"
     assert next(s for s in d.meetings.docs[a.meeting_id].seats if s.person_oid == CURATOR).tentative is False
     # moved back to a free hour, the invitation is confirmed again
-    back = await reschedule(d, b.meeting_id, b.starts_at, "clash")
+    back = await reschedule(Reschedule(b.meeting_id, b.starts_at, "clash"), d)
     assert not any(s.tentative for s in back.seats)
     # again onto the same hour, and then the other meeting goes away: the invitation that was
     # tentative because of it is confirmed and re-sent (the next sequence)
-    again = await reschedule(d, b.meeting_id, a.starts_at, "clash")
+    again = await reschedule(Reschedule(b.meeting_id, a.starts_at, "clash"), d)
     assert next(s for s in again.seats if s.person_oid == CURATOR).tentative
-    await cancel(d, a.meeting_id, "group-ended")
+    await cancel(Cancel(a.meeting_id, "group-ended"), d)
     freed = d.meetings.docs[b.meeting_id]
     assert not any(s.tentative for s in freed.seats) and freed.sequence == again.sequence + 1
     assert d.meetings.events()[-1]["meeting_id"] == b.meeting_id
@@ -123,7 +126,7 @@ async def test_a_curator_invited_twice_at_the_same_time_is_tentative_in_one_with
 async def overview():
     d = deps(today=NOV30, groups=two_groups())
     await d.meetings.set_unavailable(COUNSELOR, school_days_from(d, NOV30))
-    await plan_year(d, YEAR, ["unit-tech"])
+    await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
 
     class Names:
         async def names(self, oids):
@@ -224,7 +227,7 @@ async def test_a_tentative_invitation_is_shown_to_the_person_on_their_schedule_p
     from hoks_scheduler.adapters.web_pages import build_pages
 
     d = deps(today=date(2026, 8, 1))
-    await plan_year(d, YEAR, ["unit-tech"])
+    await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     r2 = d.meetings.docs[f"grp-TVO24A-{YEAR}-r2"]
     d.meetings.docs[r2.meeting_id] = replace(r2, seats=tuple(
         replace(s, tentative=True, conflict="meeting:stu-x") if s.person_oid == CURATOR else s for s in r2.seats))
@@ -245,13 +248,13 @@ async def test_a_tentative_invitation_is_shown_to_the_person_on_their_schedule_p
 
 async def test_a_meeting_recorded_held_shows_held_and_a_past_one_without_the_record_not_held():
     from hoks_scheduler.domain.overview import HELD, PAST, PLANNED, unit_grids
-    from hoks_scheduler.handlers import on_meeting_held
+    from hoks_scheduler.handlers.changes import on_meeting_held
 
     d = deps(today=date(2026, 8, 1))
-    await plan_year(d, YEAR, ["unit-tech"])
+    await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     r1, r2 = d.meetings.docs[f"grp-TVO24A-{YEAR}-r1"], d.meetings.docs[f"grp-TVO24A-{YEAR}-r2"]
-    assert await on_meeting_held(d, r1.meeting_id, r1.day) is True
-    assert await on_meeting_held(d, "grp-NOPE-2026-2027-r1", r1.day) is False
+    assert await on_meeting_held(held(r1.meeting_id, r1.day), d) is True
+    assert await on_meeting_held(held("grp-NOPE-2026-2027-r1", r1.day), d) is False
     later = r2.day + timedelta(days=1)
     grid = unit_grids(YEAR, [group("TVO24A")], list(d.meetings.docs.values()), {}, {}, d.config.rules, later)
     states = [c.state for c in grid[0].rows[0].cells]
@@ -270,7 +273,7 @@ async def test_every_option_offered_for_a_conflict_can_be_taken_and_a_look_up_st
     groups.append(group("TVO99", counselor_oid=OTHER_COUNSELOR, responsible_teacher_oids=(OTHER_TEACHER,)))
     d = deps(today=NOV30, groups=groups)
     await d.meetings.set_unavailable(COUNSELOR, school_days_from(d, NOV30)[:-15])
-    report = await plan_year(d, YEAR, ["unit-tech"])
+    report = await plan_year(PlanYear(YEAR, ["unit-tech"]), d)
     assert len(report["unplaced"]) == 15 and {c["reason"] for c in report["unplaced"]} == {"daily-cap-reached"}
     options = [(c["meeting_id"], o) for c in report["unplaced"] for o in c["options"]]
     assert options and {o["counselor_oid"] for _, o in options} == {OTHER_COUNSELOR}
@@ -278,6 +281,6 @@ async def test_every_option_offered_for_a_conflict_can_be_taken_and_a_look_up_st
     for meeting_id, option in options:
         trial = copy.deepcopy(d)
         starts, _ = calendar.slot_times(date.fromisoformat(option["day"]), option["slot"])
-        placed = await place_by_hand(trial, meeting_id, starts, option["counselor_oid"])
+        placed = await place_by_hand(PlaceByHand(meeting_id, starts, option["counselor_oid"]), trial)
         assert placed.planned and placed.starts_at == starts
         assert trial.meetings.catch_up == d.meetings.catch_up  # the look-up changed no catch-up

@@ -6,14 +6,14 @@ from datetime import date
 
 import httpx
 import pytest
-from scheduler_fakes import COUNSELOR, TEACHER, deps
+from fakes import COUNSELOR, TEACHER, deps
 
 from hoks_scheduler.adapters.feed_api import build_feed_router
 from hoks_scheduler.adapters.feed_tokens import FeedTokens, MemoryFeedStore
 from hoks_scheduler.adapters.http_api import build_http_router
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.web_pages import build_pages
-from hoks_scheduler.handlers import plan_year
+from hoks_scheduler.handlers.planning import PlanYear, plan_year
 from hoks_shared.auth import Role
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
 
@@ -26,7 +26,7 @@ class NoStaffUnits:
 @pytest.fixture
 async def client():
     d = deps(today=date(2026, 8, 1))
-    await plan_year(d, "2026-2027", ["unit-tech"])
+    await plan_year(PlanYear("2026-2027", ["unit-tech"]), d)
     settings = SchedulerSettings()
     feeds = FeedTokens(MemoryFeedStore(), settings.feed_key("dev"), settings.feed_token_days)
     app = app_for_tests([build_http_router(d, settings, NoStaffUnits()), build_feed_router(d, settings, feeds),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from faststream.asgi import AsgiFastStream
 
@@ -19,9 +19,10 @@ from hoks_scheduler.adapters.staff_names import SisStaffNames
 from hoks_scheduler.adapters.staff_units import SisStaffUnits
 from hoks_scheduler.adapters.student_reader import SisStudentReader
 from hoks_scheduler.adapters.web_pages import build_pages
-from hoks_scheduler.handlers import SchedulerDeps, replan_changed, retry_unknown_students
-from hoks_scheduler.subscribers import build_router
-from hoks_shared.contracts.event_base import IntegrationEvent
+from hoks_scheduler.handlers.planning import replan_changed
+from hoks_scheduler.handlers.ports import SchedulerDeps
+from hoks_scheduler.handlers.student_meetings import retry_unknown_students
+from hoks_scheduler.subscribers import build_routers
 from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
@@ -48,30 +49,30 @@ def build(settings: ServiceSettings | None = None,
     own = scheduler_settings or SchedulerSettings()
     feeds = FeedTokens(MongoFeedStore(runtime.db), own.feed_key(runtime.auth.mode), own.feed_token_days)
     config = load_config(own.config_dir)
-    meetings = MongoMeetingRepository(runtime.db)
-    relay = runtime.use_outbox(MEETINGS)
-
-    def entry(event: IntegrationEvent, event_id: str) -> dict[str, Any]:
-        return runtime.publisher.entry(event, event_id=event_id)
-
+    meetings = MongoMeetingRepository(runtime.db, runtime.outbox(MEETINGS))
     deps = SchedulerDeps(config=config, meetings=meetings, groups=SisGroupReader(runtime.db),
-                         students=SisStudentReader(runtime.db), entry=entry,
-                         notify=lambda meeting_id: relay.notify(MEETINGS, meeting_id))
+                         students=SisStudentReader(runtime.db))
     if own.auto_replan_seconds > 0:
-        async def replan() -> None:
-            await retry_unknown_students(deps)
-            await replan_changed(deps)
-
-        runtime.periodic.append(PeriodicTask("auto-replan", replan, own.auto_replan_seconds,
+        runtime.periodic.append(PeriodicTask("auto-replan", periodic_pass(deps), own.auto_replan_seconds,
                                              timeout_s=max(own.auto_replan_seconds, 600.0)))
     views = SisViews(runtime.db)
-    app = create_app(runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
+    app = create_app(runtime, [*build_routers(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
                      indexed=[meetings, views],
                      http_routers=[build_http_router(deps, own, SisStaffUnits(runtime.db)),
                                    build_feed_router(deps, own, feeds), build_pages(deps, own, feeds),
                                    build_plan_router(deps), build_plan_page(deps, SisStaffNames(runtime.db))],
                      http_title="HOKS follow-up: scheduler", http_description=DESCRIPTION)
     return app, runtime
+
+
+def periodic_pass(deps: SchedulerDeps) -> Callable[[], Awaitable[None]]:
+    """Referrals that waited for their student's SIS record, then the scopes whose inputs changed."""
+
+    async def run() -> None:
+        await retry_unknown_students(deps)
+        await replan_changed(deps)
+
+    return run
 
 
 def main() -> None:

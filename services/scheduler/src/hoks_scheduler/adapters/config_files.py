@@ -12,6 +12,7 @@ import holidays
 import yaml
 
 from hoks_scheduler.domain.calendar import AcademicCalendar, CalendarConfig, DayRange, YearOverride, year_bounds
+from hoks_scheduler.domain.planner import SolverSettings
 from hoks_scheduler.domain.rules import ProcessModel, RoundRules, ThemeRule
 from hoks_scheduler.domain.student_meetings import StudentMeetingRules
 
@@ -23,15 +24,9 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class SolverSettings:
-    engine: str = "cp-sat"
-    seconds_per_model: float = 5.0
-    workers: int = 1
-    max_meetings_per_model: int = 40
-
-
-@dataclass(frozen=True)
 class SchedulerConfig:
+    """Implements ``handlers.ports.Config``: the rules, and each year's calendar with its holidays."""
+
     calendar: CalendarConfig
     rules: RoundRules
     student_meetings: StudentMeetingRules

@@ -12,16 +12,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
+from hoks_scheduler.adapters.api_checks import person_oid_of
 from hoks_scheduler.adapters.feed_tokens import FeedTokens
 from hoks_scheduler.adapters.ical import EventWords, person_feed
 from hoks_scheduler.adapters.settings import SchedulerSettings
-from hoks_scheduler.handlers import SchedulerDeps
-from hoks_shared.auth import Allow, Principal, Role
-from hoks_shared.contracts.identifiers import OID_PATTERN, is_oid
+from hoks_scheduler.domain.access import STAFF
+from hoks_scheduler.handlers.ports import SchedulerDeps
+from hoks_shared.auth import Allow, Principal
+from hoks_shared.contracts.identifiers import OID_PATTERN
 from hoks_shared.web.render import ui_settings
 
-STAFF = (Role.COUNSELOR, Role.RESPONSIBLE_TEACHER, Role.SPECIAL_NEEDS_TEACHER, Role.CURATOR, Role.PSYCHOLOGIST,
-         Role.CAREER_SERVICES, Role.EDUCATION_MANAGER, Role.DIRECTOR)
 HISTORY = timedelta(days=60)
 PersonOid = Annotated[str, Path(pattern=OID_PATTERN, description="The person's OID")]
 
@@ -37,12 +37,6 @@ class NewFeedOut(BaseModel):
                      "shown only now: a lost address is replaced by creating a new one")
     issued_at: datetime
     expires_at: datetime
-
-
-def person_oid_of(value: str) -> str:
-    if not is_oid(value):
-        raise HTTPException(422, detail="not a person OID")
-    return value
 
 
 def own_feed(principal: Principal, person_oid: str) -> None:

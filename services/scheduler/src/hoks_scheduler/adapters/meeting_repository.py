@@ -1,20 +1,22 @@
-"""The scheduler's meetings in its own database; every document carries the outbox of the events
-its changes emitted (state and event in one write)."""
+"""The scheduler's meetings in its own database. A change of the plan is written through the
+``Outbox`` seam: the meeting's new state and the event the change emits in one document write,
+the relay woken after it."""
 
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
+from hoks_scheduler.domain.errors import StaleMeeting
+from hoks_scheduler.domain.events import outgoing
 from hoks_scheduler.domain.meeting import Meeting
+from hoks_scheduler.domain.replanning import Change
 from hoks_scheduler.domain.rounds import Seat
-from hoks_shared.store.idempotent import merge_updates
-from hoks_shared.store.outbox import OUTBOX, outbox_fields, outbox_update
+from hoks_shared.store.outbox import OUTBOX
+from hoks_shared.store.outbox_writes import Insert, Outbox, Update
 
 MEETINGS = "meetings"
 PLAN_REPORTS = "plan_reports"
@@ -22,7 +24,6 @@ UNPLACED = "unplaced_requests"
 UNAVAILABILITY = "staff_unavailability"
 CATCH_UP = "catch_up_starts"
 ACCEPTED_MISSES = "accepted_misses"
-CHUNK = 50  # FerretDB 1.24: keep write commands small
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ def to_doc(meeting: Meeting) -> dict[str, Any]:
         "rounds_in_year": meeting.rounds_in_year,
         "responsible_teacher_oid": meeting.responsible_teacher_oid, "referral_id": meeting.referral_id,
         "status": meeting.status, "sequence": meeting.sequence, "by_hand": meeting.by_hand,
+        **({"requested_at": meeting.requested_at.isoformat()} if meeting.requested_at else {}),
+        **({"window": [d.isoformat() for d in meeting.window]} if meeting.window else {}),
     }
 
 
@@ -55,24 +58,27 @@ def from_doc(doc: dict[str, Any]) -> Meeting:
         responsible_teacher_oid=doc.get("responsible_teacher_oid"), referral_id=doc.get("referral_id"),
         status=doc["status"], sequence=doc["sequence"], by_hand=doc.get("by_hand", False),
         held_on=date.fromisoformat(doc["held_on"]) if doc.get("held_on") else None,
+        requested_at=datetime.fromisoformat(doc["requested_at"]) if doc.get("requested_at") else None,
+        window=(date.fromisoformat(doc["window"][0]), date.fromisoformat(doc["window"][1]))
+        if doc.get("window") else None,
     )
 
 
-class StaleMeeting(Exception):
-    """The meeting changed since it was read (another writer); nothing was written."""
-
-
-class MeetingRepository(Protocol):
-    async def get(self, meeting_id: str) -> Meeting | None: ...
-    async def find(self, *, academic_year: str | None = None, person_oid: str | None = None,
-                   group_id: str | None = None, unit_id: str | None = None, student_oid: str | None = None,
-                   day_from: date | None = None, day_to: date | None = None,
-                   planned_only: bool = False) -> list[Meeting]: ...
-    async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]: ...
+def write_of(change: Change) -> Insert | Update:
+    """A new meeting is inserted (no previous sequence); a changed one replaces the stored state
+    only while its sequence is still the one the change was made from (the sequence guard)."""
+    meeting = change.meeting
+    if change.previous_sequence is None:
+        return Insert({"_id": meeting.meeting_id, **to_doc(meeting)}, [outgoing(change)])
+    return Update({"_id": meeting.meeting_id, "sequence": change.previous_sequence}, {"$set": to_doc(meeting)},
+                  [outgoing(change)])
 
 
 class MongoMeetingRepository:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+    """Implements ``handlers.ports.MeetingStore``; ``outbox`` is ``runtime.outbox(MEETINGS)``."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
+        self.outbox = outbox
         self.collection = db[MEETINGS]
         self.reports = db[PLAN_REPORTS]
         self.unplaced = db[UNPLACED]
@@ -92,10 +98,10 @@ class MongoMeetingRepository:
     async def find(self, *, academic_year: str | None = None, person_oid: str | None = None,
                    group_id: str | None = None, unit_id: str | None = None, student_oid: str | None = None,
                    day_from: date | None = None, day_to: date | None = None,
-                   planned_only: bool = False) -> list[Meeting]:
+                   planned_only: bool = False, kind: str | None = None) -> list[Meeting]:
         query: dict[str, Any] = {}
         for key, value in (("academic_year", academic_year), ("person_oids", person_oid), ("group_id", group_id),
-                           ("unit_id", unit_id), ("student_oid", student_oid)):
+                           ("unit_id", unit_id), ("student_oid", student_oid), ("kind", kind)):
             if value is not None:
                 query[key] = value
         days: dict[str, str] = {}
@@ -110,45 +116,29 @@ class MongoMeetingRepository:
         docs = [d async for d in self.collection.find(query, {OUTBOX: 0})]
         return sorted((from_doc(d) for d in docs), key=lambda m: (m.starts_at, m.meeting_id))
 
-    async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]:
-        """Write each meeting with its outbox entry: a new one is inserted (``previous`` None), a
-        changed one replaces the stored state only if its sequence is still ``previous``.
-        Returns the ids written; a stale one is skipped and logged."""
-        written: list[str] = []
-        for start in range(0, len(items), CHUNK):
-            ops: list[Any] = []
-            ids: list[str] = []
-            for meeting, previous, entry in items[start:start + CHUNK]:
-                if previous is None:
-                    ops.append(InsertOne({"_id": meeting.meeting_id, **to_doc(meeting), **outbox_fields([entry])}))
-                else:
-                    ops.append(UpdateOne({"_id": meeting.meeting_id, "sequence": previous},
-                                         merge_updates({"$set": to_doc(meeting)}, outbox_update([entry]))))
-                ids.append(meeting.meeting_id)
-            try:
-                await self.collection.bulk_write(ops, ordered=False)
-                failed: set[int] = set()
-            except BulkWriteError as exc:
-                failed = {e["index"] for e in exc.details.get("writeErrors", [])}
-                for e in exc.details.get("writeErrors", []):
-                    log.warning("meeting not written", extra={"meeting_id": ids[e["index"]], "code": e.get("code")})
-            written += [i for n, i in enumerate(ids) if n not in failed]
-        return written
+    async def save(self, changes: list[Change]) -> list[str]:
+        """Each change with its event (see ``write_of``). Returns the ids written; one that fails
+        (a meeting inserted meanwhile) is skipped and logged."""
+        outcome = await self.outbox.bulk([write_of(c) for c in changes])
+        for index, code in sorted(outcome.failed.items()):
+            log.warning("meeting not written", extra={"meeting_id": changes[index].meeting.meeting_id, "code": code})
+        return [c.meeting.meeting_id for n, c in enumerate(changes) if outcome.ok(n)]
 
     async def mark_held(self, meeting_id: str, held_on: date) -> bool:
         """Recorded from ``meeting-held`` (not a change of the plan: no event of its own)."""
         result = await self.collection.update_one({"_id": meeting_id}, {"$set": {"held_on": held_on.isoformat()}})
         return result.matched_count == 1
 
-    async def save_one(self, meeting: Meeting, previous: int | None, entry: dict[str, Any]) -> bool:
-        if previous is None:
-            return bool(await self.save([(meeting, None, entry)]))
-        result = await self.collection.update_one(
-            {"_id": meeting.meeting_id, "sequence": previous},
-            merge_updates({"$set": to_doc(meeting)}, outbox_update([entry])))
+    async def save_one(self, change: Change) -> None:
+        """One change by hand; ``StaleMeeting`` when another writer changed the meeting first."""
+        write = write_of(change)
+        if isinstance(write, Insert):
+            if not await self.save([change]):
+                raise StaleMeeting(change.meeting.meeting_id)
+            return
+        result = await self.outbox.update(write.filter, write.update, write.events)
         if result.modified_count != 1:
-            raise StaleMeeting(meeting.meeting_id)
-        return True
+            raise StaleMeeting(change.meeting.meeting_id)
 
     # ---- plan reports, unplaced requests, unavailability -------------------------------------
     async def save_report(self, report_id: str, report: dict[str, Any]) -> None:

@@ -8,16 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hoks_scheduler.adapters.api_models import MeetingOut
-from hoks_scheduler.adapters.http_api import PLANNERS, READERS
-from hoks_scheduler.handlers import (
-    Conflict,
-    InvalidRequest,
-    NotFound,
-    SchedulerDeps,
-    accept_miss,
-    place_by_hand,
-    round_demand,
-)
+from hoks_scheduler.adapters.http_errors import refusals_as_http
+from hoks_scheduler.domain.access import PLANNERS, READERS
+from hoks_scheduler.handlers.plan_decisions import AcceptMiss, PlaceByHand, accept_miss, place_by_hand, round_demand
+from hoks_scheduler.handlers.ports import SchedulerDeps
 from hoks_shared.auth import Allow, Principal, Role
 from hoks_shared.contracts.identifiers import Oid
 
@@ -45,10 +39,8 @@ def build_plan_router(deps: SchedulerDeps) -> APIRouter:
 
     async def decidable(principal: Principal, meeting_id: str) -> None:
         """Counselors, managers and directors of the round's unit decide on it."""
-        try:
-            demand = await round_demand(deps, meeting_id)
-        except NotFound:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such round this year") from None
+        with refusals_as_http():
+            demand = await round_demand(meeting_id, deps)
         if not principal.can_access_unit(demand.unit_id):
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail="not a round of your units")
 
@@ -60,12 +52,8 @@ def build_plan_router(deps: SchedulerDeps) -> APIRouter:
         """Any school day of the year, also outside the round's window; optionally convened by
         another counselor. Published as ``meeting-scheduled``; re-plans keep it there."""
         await decidable(principal, meeting_id)
-        try:
-            meeting = await place_by_hand(deps, meeting_id, body.starts_at, body.counselor_oid)
-        except InvalidRequest as exc:
-            raise HTTPException(422, detail=str(exc)) from None
-        except Conflict as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+        with refusals_as_http():
+            meeting = await place_by_hand(PlaceByHand(meeting_id, body.starts_at, body.counselor_oid), deps)
         return MeetingOut.of(meeting)
 
     @router.post("/plans/conflicts/{meeting_id}/accept-miss", response_model=MissOut,
@@ -73,10 +61,8 @@ def build_plan_router(deps: SchedulerDeps) -> APIRouter:
                  responses={409: {"description": "The round is planned (cancel the meeting instead)"}})
     async def miss(meeting_id: str, principal: Principal = Depends(Allow(*PLANNERS))) -> MissOut:
         await decidable(principal, meeting_id)
-        try:
-            record = await accept_miss(deps, meeting_id, principal.staff_oid or principal.subject)
-        except Conflict as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+        with refusals_as_http():
+            record = await accept_miss(AcceptMiss(meeting_id, principal.staff_oid or principal.subject), deps)
         return MissOut(meeting_id=meeting_id, group_id=record["group_id"], round=record["round"], on=record["on"])
 
     @router.get("/rounds", response_model=RoundsOut, summary="Rounds a year per study type")

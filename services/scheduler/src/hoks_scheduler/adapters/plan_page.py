@@ -11,12 +11,13 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
-from hoks_scheduler.adapters.http_api import PLANNERS
 from hoks_scheduler.adapters.staff_names import StaffNames
 from hoks_scheduler.adapters.page_errors import PAGE_LABELS, PATTERNS
+from hoks_scheduler.domain.access import PLANNERS
 from hoks_scheduler.domain.calendar import academic_year_of, year_bounds
 from hoks_scheduler.domain.overview import Filters, month_of, open_conflicts, person_days, unit_grids, week_of
-from hoks_scheduler.handlers import SchedulerDeps, plan_view
+from hoks_scheduler.handlers.plan_decisions import ShowPlan, plan_view
+from hoks_scheduler.handlers.ports import SchedulerDeps
 from hoks_shared.auth import AllowPage, Principal
 from hoks_shared.contracts.identifiers import is_oid
 from hoks_shared.web.render import render
@@ -47,7 +48,7 @@ def build_plan_page(deps: SchedulerDeps, staff: StaffNames) -> APIRouter:
         if unit is not None and unit not in units:
             raise HTTPException(status.HTTP_403_FORBIDDEN, detail="not one of your units")
         shown = [unit] if unit else units[:1]
-        data = await plan_view(deps, year, shown)
+        data = await plan_view(ShowPlan(year, shown), deps)
         filters = Filters(counselor_oid=counselor if counselor and is_oid(counselor) else None, theme=theme or None)
         grids = unit_grids(year, data.groups, data.meetings, data.unplaced, data.missed, deps.config.rules, today,
                            filters)

@@ -11,13 +11,12 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoks_scheduler.adapters.access import can_see
-from hoks_scheduler.adapters.http_api import PLANNERS, STAFF
 from hoks_scheduler.adapters.feed_tokens import FeedTokens
 from hoks_scheduler.adapters.settings import SchedulerSettings
 from hoks_scheduler.adapters.page_errors import PAGE_LABELS, PATTERNS
+from hoks_scheduler.domain.access import PLANNERS, STAFF, can_see
 from hoks_scheduler.domain.calendar import academic_year_of
-from hoks_scheduler.handlers import SchedulerDeps
+from hoks_scheduler.handlers.ports import SchedulerDeps
 from hoks_shared.auth import AllowPage, AuditDep, Principal
 from hoks_shared.web.render import render
 

@@ -39,6 +39,11 @@ class Meeting:
     by_hand: bool = False
     #: The day the meetings service recorded it held (``meeting-held``); None: not (yet) held.
     held_on: date | None = None
+    #: Student-level meetings: when it was asked for (the referral's ``made_at``, a request's
+    #: time), which orders competing requests, and the first and last school day it may take
+    #: place on (``student_meetings.place_in_request_order``).
+    requested_at: datetime | None = None
+    window: tuple[date, date] | None = None
 
     @property
     def required_oids(self) -> tuple[str, ...]:

@@ -36,6 +36,16 @@ DOUBLE_WEIGHT = 30
 
 
 @dataclass(frozen=True)
+class SolverSettings:
+    """How hard the planner works: engine ``cp-sat`` or ``greedy``, time per model, threads."""
+
+    engine: str = "cp-sat"
+    seconds_per_model: float = 5.0
+    workers: int = 1
+    max_meetings_per_model: int = 40
+
+
+@dataclass(frozen=True)
 class Placement:
     meeting_id: str
     day: date

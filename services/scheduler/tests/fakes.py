@@ -1,4 +1,7 @@
-"""In-memory stand-ins for the scheduler's store and SIS views (unit tests)."""
+"""In-memory stand-ins for the scheduler's ports (``handlers/ports.py``): the store, the SIS views.
+
+``FakeMeetings.outbox`` holds what the real store stages through the ``Outbox`` seam: each
+change's event as ``domain.events.outgoing`` builds it, in the order written."""
 
 from __future__ import annotations
 
@@ -6,13 +9,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
 from hoks_scheduler.adapters.config_files import load_config
-from hoks_scheduler.adapters.meeting_repository import StaleMeeting
 from hoks_scheduler.adapters.student_reader import StudentPlacement
+from hoks_scheduler.domain.errors import StaleMeeting
+from hoks_scheduler.domain.events import outgoing
 from hoks_scheduler.domain.groups import Group
 from hoks_scheduler.domain.meeting import Meeting
-from hoks_scheduler.handlers import SchedulerDeps
-from hoks_shared.contracts.event_base import IntegrationEvent
+from hoks_scheduler.domain.replanning import Change
+from hoks_scheduler.handlers.ports import SchedulerDeps
+from hoks_shared.contracts.meetings import MeetingHeld
 
 COUNSELOR = "1.2.246.562.24.20000000001"
 TEACHER = "1.2.246.562.24.20000000002"
@@ -35,25 +43,26 @@ class FakeMeetings:
         return self.docs.get(meeting_id)
 
     async def find(self, *, academic_year=None, person_oid=None, group_id=None, unit_id=None, student_oid=None,
-                   day_from=None, day_to=None, planned_only=False) -> list[Meeting]:
+                   day_from=None, day_to=None, planned_only=False, kind=None) -> list[Meeting]:
         out = [m for m in self.docs.values()
                if (academic_year is None or m.academic_year == academic_year)
                and (person_oid is None or person_oid in m.person_oids)
                and (group_id is None or m.group_id == group_id) and (unit_id is None or m.unit_id == unit_id)
                and (student_oid is None or m.student_oid == student_oid)
                and (day_from is None or m.day >= day_from) and (day_to is None or m.day <= day_to)
-               and (not planned_only or m.planned)]
+               and (not planned_only or m.planned) and (kind is None or m.kind == kind)]
         return sorted(out, key=lambda m: (m.starts_at, m.meeting_id))
 
-    async def save(self, items: list[tuple[Meeting, int | None, dict[str, Any]]]) -> list[str]:
+    async def save(self, changes: Sequence[Change]) -> list[str]:
         written = []
-        for meeting, previous, entry in items:
+        for change in changes:
+            meeting, previous = change.meeting, change.previous_sequence
             current = self.docs.get(meeting.meeting_id)
             if (previous is None and current is not None) or (previous is not None and
                                                               (current is None or current.sequence != previous)):
                 continue
             self.docs[meeting.meeting_id] = meeting
-            self.outbox.append(entry)
+            self.outbox.append(entry(change))
             written.append(meeting.meeting_id)
         return written
 
@@ -63,10 +72,9 @@ class FakeMeetings:
         self.docs[meeting_id] = replace(self.docs[meeting_id], held_on=held_on)
         return True
 
-    async def save_one(self, meeting: Meeting, previous: int | None, entry: dict[str, Any]) -> bool:
-        if not await self.save([(meeting, previous, entry)]):
-            raise StaleMeeting(meeting.meeting_id)
-        return True
+    async def save_one(self, change: Change) -> None:
+        if not await self.save([change]):
+            raise StaleMeeting(change.meeting.meeting_id)
 
     async def save_report(self, report_id: str, report: dict[str, Any]) -> None:
         self.reports[report_id] = report
@@ -137,8 +145,10 @@ class FakeStudents:
         return self.students.get(student_oid)
 
 
-def entry(event: IntegrationEvent, event_id: str) -> dict[str, Any]:
-    return {"id": event_id, "body": event.model_dump(mode="json"), "key": event.partition_key()}
+def entry(change: Change) -> dict[str, Any]:
+    """The change's event as the outbox would stage it (id, body, key)."""
+    out = outgoing(change)
+    return {"id": out.event_id, "body": out.event.model_dump(mode="json"), "key": out.event.partition_key()}
 
 
 def group(group_id: str = "TVO24A", **over: Any) -> Group:
@@ -155,5 +165,13 @@ def deps(today: date = date(2026, 8, 1), groups: list[Group] | None = None,
     return SchedulerDeps(
         config=load_config(), meetings=FakeMeetings(),
         groups=FakeGroups({g.group_id: g for g in (groups if groups is not None else [group()])}),
-        students=FakeStudents({s.student_oid: s for s in students or []}), entry=entry, today=lambda: today,
+        students=FakeStudents({s.student_oid: s for s in students or []}), today=lambda: today,
+        now=lambda: datetime.combine(today, datetime.min.time(), tzinfo=UTC),
     )
+
+
+def held(meeting_id: str, on: date) -> MeetingHeld:
+    """``meeting-held`` as the meetings service publishes it for one of the scheduler's meetings."""
+    return MeetingHeld(meeting_id=meeting_id, kind="group", unit_id="unit-tech", group_id="TVO24A",
+                       academic_year="2026-2027", round=1, theme="study-progress", held_on=on,
+                       attendance=[{"person_oid": COUNSELOR, "role": "counselor", "present": True}])
