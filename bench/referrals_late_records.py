@@ -2,7 +2,7 @@
 the SIS topics can arrive in), on the real document store.
 
 The demo institution's staff go into the SIS view; then every ``sis-study-right`` event goes
-through ``valpas_from_study_rights`` with no student known (every compulsory-education task waits,
+through ``make_valpas_task`` with no student known (every compulsory-education task waits,
 unpublished, in no unit); then the student records arrive in batches of 2,000, each batch
 followed by what the service's SIS consumer does after it: ``reroute_waiting`` for the batch's
 students. Printed: tasks waiting before and after, published ``referral-made`` events, and the
@@ -25,14 +25,21 @@ from datetime import UTC, datetime
 from pymongo import AsyncMongoClient
 
 from hoks_referrals import handlers
-from hoks_referrals.adapters.repository import MongoReferralRepository
+from hoks_referrals.adapters.repository import REFERRALS, MongoReferralRepository
 from hoks_referrals.adapters.routing_config import load_routing
 from hoks_referrals.adapters.staff_directory import SisStaffDirectory
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted, StudyRightStatus
 from hoks_shared.sisviews.projection import SisViews
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
+from hoks_shared.messaging.publishing import EventPublisher
+from hoks_shared.store.outbox_writes import Outbox
+from hoks_shared.topics import TopicNaming
 
 BATCH = 2000
+
+
+def bench_outbox(db):  # noqa: ANN001, ANN201 - the service's outbox entries, no relay (nothing is published)
+    return Outbox(db[REFERRALS], EventPublisher(None, TopicNaming(""), "/bench").outgoing_entry, None)  # type: ignore[arg-type]
 
 
 async def main(students: int) -> None:
@@ -48,15 +55,14 @@ async def main(students: int) -> None:
         views = SisViews(db)
         await views.ensure_indexes()
         await views.apply(staff)
-        repo = MongoReferralRepository(db)
+        repo = MongoReferralRepository(db, bench_outbox(db))
         await repo.ensure_indexes()
         await asyncio.sleep(2.5)  # the embedded FerretDB adds its _id expression index within 2 s
         deps = handlers.Deps(referrals=repo, directory=SisStaffDirectory(db), routing=load_routing(),
-                             outbox_entry=lambda e, i: {"id": i, "body": e.model_dump(mode="json")},
                              clock=handlers.Clock(now))
         created = []
         for i in range(0, len(rights), BATCH):
-            created += await handlers.valpas_from_study_rights(rights[i:i + BATCH], deps)
+            created += [t for e in rights[i:i + BATCH] if (t := await handlers.make_valpas_task(e, deps))]
         waiting_before = len(await repo.waiting_for_routing())
         made_before = await db.referrals.count_documents({"_outbox.0": {"$exists": True}})
 
@@ -65,7 +71,8 @@ async def main(students: int) -> None:
             batch = records[i:i + BATCH]
             await views.apply(batch)
             start = time.perf_counter()
-            routed += len(await handlers.reroute_waiting(deps, student_oids={e.student_oid for e in batch}))
+            routed += len(await handlers.reroute_waiting(
+                handlers.RerouteWaiting(student_oids=frozenset(e.student_oid for e in batch)), deps))
             costs.append(time.perf_counter() - start)
         waiting_after = await repo.waiting_for_routing()
         units = {r.unit_id for r in await repo.all()}

@@ -27,14 +27,21 @@ from datetime import UTC, date, datetime
 from pymongo import AsyncMongoClient
 
 from hoks_referrals import handlers
-from hoks_referrals.adapters.http_api import load, select
-from hoks_referrals.adapters.repository import MongoReferralRepository, to_doc
+from hoks_referrals.adapters.referral_lists import load, select
+from hoks_referrals.adapters.repository import REFERRALS, MongoReferralRepository, to_doc
 from hoks_referrals.adapters.routing_config import load_routing
 from hoks_referrals.domain.referral import Referral
-from hoks_referrals.fakes import FakeDirectory
+from hoks_referrals.adapters.staff_directory import SisStaffDirectory
 from hoks_shared.auth import Principal, Role
+from hoks_shared.messaging.publishing import EventPublisher
+from hoks_shared.store.outbox_writes import Outbox
+from hoks_shared.topics import TopicNaming
 
 TARGETS = ["special-needs-teacher", "curator", "counselor", "career-services", "student-meeting"]
+
+
+def bench_outbox(db):  # noqa: ANN001, ANN201 - the service's outbox entries, no relay (nothing is published)
+    return Outbox(db[REFERRALS], EventPublisher(None, TopicNaming(""), "/bench").outgoing_entry, None)  # type: ignore[arg-type]
 
 
 def referral(i: int) -> Referral:
@@ -62,7 +69,7 @@ async def timed(fn, repeat: int = 5) -> float:
 async def one_size(client: AsyncMongoClient, n: int) -> dict[str, float]:
     db = client[f"bench_referrals_{uuid.uuid4().hex[:8]}"]
     try:
-        repo = MongoReferralRepository(db)
+        repo = MongoReferralRepository(db, bench_outbox(db))
         await repo.ensure_indexes()
         docs = [{"_id": r.referral_id, **to_doc(r), "_outbox": []}
                 for r in map(referral, range(n))]
@@ -73,8 +80,7 @@ async def one_size(client: AsyncMongoClient, n: int) -> dict[str, float]:
         added, _ = await repo.reconcile_open_index()
         reconcile = time.perf_counter() - start
         assert added == len([d for d in docs if d["status"] == "made"]), added
-        deps = handlers.Deps(referrals=repo, directory=FakeDirectory(), routing=load_routing(),
-                             outbox_entry=lambda e, i: {"id": i, "body": e.model_dump(mode="json")},
+        deps = handlers.Deps(referrals=repo, directory=SisStaffDirectory(db), routing=load_routing(),
                              clock=handlers.Clock(datetime(2026, 11, 30, 9, tzinfo=UTC)))
         specialist = Principal(subject="s", roles=frozenset({Role.SPECIAL_NEEDS_TEACHER}),
                                staff_oid="1.2.246.562.24.20000000100", unit_ids=frozenset({"unit-0"}))
@@ -89,7 +95,7 @@ async def one_size(client: AsyncMongoClient, n: int) -> dict[str, float]:
             "reconcile": reconcile,
             "raw_find": await timed(raw),
             "all": await timed(repo.all),
-            "sla_pass": await timed(lambda: handlers.mark_overdue(deps)),
+            "sla_pass": await timed(lambda: handlers.mark_overdue(handlers.MarkOverdue(), deps)),
             "inbox": await timed(inbox),
         }
         guarded, plain = [], []

@@ -19,7 +19,7 @@ import pytest
 
 from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
-from hoks_referrals.settings import ReferralSettings
+from hoks_referrals.adapters.settings import ReferralSettings
 from hoks_reporting.main import build as build_reporting
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.contracts import meetings, sis

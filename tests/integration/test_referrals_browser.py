@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hoks_referrals.main import build as build_referrals
-from hoks_referrals.settings import ReferralSettings
+from hoks_referrals.adapters.settings import ReferralSettings
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
 from hoks_testing import samples
 from hoks_testing.auth import token_for

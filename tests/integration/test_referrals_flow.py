@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from hoks_referrals.main import build as build_referrals
-from hoks_referrals.settings import ReferralSettings
+from hoks_referrals.adapters.settings import ReferralSettings
 from hoks_scheduler.main import build as build_scheduler
 from hoks_shared.auth import Role
 from hoks_shared.contracts.envelope import EventMeta, envelope_for

@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 from pymongo import AsyncMongoClient
 
-from hoks_referrals.adapters.repository import MongoReferralRepository, to_doc
+from hoks_referrals.adapters.repository import REFERRALS, MongoReferralRepository, to_doc
+from hoks_referrals.domain.events import events_of
 from hoks_referrals.domain.referral import Referral
+from hoks_shared.store.outbox_writes import Outbox
 from hoks_testing import samples
 
 pytestmark = pytest.mark.integration
@@ -27,7 +29,7 @@ def referral(i: int, unit: str = "unit-a", assignee: str | None = samples.SPECIA
 async def repo(stack):
     client = AsyncMongoClient(stack.mongodb_url)
     db = client[f"it_referrals_store_{uuid.uuid4().hex[:8]}"]
-    repository = MongoReferralRepository(db)
+    repository = MongoReferralRepository(db, Outbox(db[REFERRALS], lambda o: {"id": o.event_id}, None))
     await repository.ensure_indexes()
     yield repository, db
     await client.drop_database(db.name)
@@ -36,14 +38,17 @@ async def repo(stack):
 
 async def test_saves_are_version_guarded_and_carry_their_events(repo):
     repository, db = repo
-    r = referral(1)
-    assert await repository.create(r, [{"id": "e1"}]) is True
-    assert await repository.create(r, [{"id": "e1"}]) is False
+    r = referral(1).made_public()
+    [made] = events_of(r)
+    assert await repository.create(r, [made]) is True
+    assert await repository.create(r, [made]) is False
     accepted = r.accept(samples.SPECIAL_NEEDS, samples.T0)
-    assert await repository.save(accepted, [{"id": "e2"}]) is True
-    assert await repository.save(accepted, [{"id": "e2-again"}]) is False  # the version moved on
+    [accepted_event] = events_of(accepted)
+    assert await repository.save(accepted, [accepted_event]) is True
+    assert await repository.save(accepted, [accepted_event]) is False  # the version moved on
     doc = await db.referrals.find_one({"_id": r.referral_id})
-    assert [e["id"] for e in doc["_outbox"]] == ["e1", "e2"]
+    assert [e["id"] for e in doc["_outbox"]] == [made.event_id, accepted_event.event_id]
+    assert made.event_id != accepted_event.event_id
     stored = await repository.get(r.referral_id)
     assert (stored.status, stored.version, stored.acknowledge_by) == ("accepted", 1, date(2026, 9, 21))
     assert stored.accepted_at == samples.T0

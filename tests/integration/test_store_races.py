@@ -24,7 +24,7 @@ import pytest
 
 from hoks_meetings.main import build as build_meetings
 from hoks_referrals.main import build as build_referrals
-from hoks_referrals.settings import ReferralSettings
+from hoks_referrals.adapters.settings import ReferralSettings
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted
 from hoks_testing import samples
 from hoks_testing.auth import auth_headers

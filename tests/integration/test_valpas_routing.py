@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from hoks_referrals.main import build as build_referrals
-from hoks_referrals.settings import ReferralSettings
+from hoks_referrals.adapters.settings import ReferralSettings
 from hoks_shared.contracts.sis import StaffUpserted, StudentUpserted, StudyRightStatus
 from hoks_testing import samples
 from hoks_shared.topics import REFERRALS, SIS_STAFF, SIS_STUDENTS, SIS_STUDY_RIGHTS

@@ -10,7 +10,7 @@ from faststream.kafka import KafkaMessage, TestKafkaBroker
 
 from hoks_referrals import handlers
 from hoks_referrals.adapters.http_api import build_http_router
-from hoks_referrals.fakes import COUNSELOR, UNIT, deps
+from .fakes import COUNSELOR, UNIT, deps
 from hoks_shared.auth import Role
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.meetings import ChecklistCompleted, MeetingOutcomeEvent
@@ -145,7 +145,7 @@ async def test_a_checklist_or_referral_event_with_an_unknown_code_goes_to_the_dl
                                                    ("en", "Study skills", "Referred by")])
 async def test_the_inbox_shows_the_reason_in_words_with_group_and_who_referred(lang, label, by):
     from hoks_referrals.adapters.web_pages import build_pages_router
-    from hoks_referrals.fakes import SNT
+    from .fakes import SNT
 
     d = deps()
     d.directory.names[COUNSELOR] = "Olli Ohjaaja"

@@ -10,7 +10,7 @@ import httpx
 
 from hoks_referrals.adapters.http_api import build_http_router
 from hoks_referrals.adapters.web_pages import build_pages_router
-from hoks_referrals.fakes import COUNSELOR, SNT, UNIT, deps
+from .fakes import COUNSELOR, SNT, UNIT, deps
 from hoks_shared.auth import Role
 from hoks_testing import samples
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers

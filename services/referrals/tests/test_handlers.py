@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 
 from hoks_referrals import handlers
 from hoks_referrals.domain.referral import InvalidTransition
-from hoks_referrals.fakes import COUNSELOR, CURATOR, SNT, TEACHER, deps
+from .fakes import COUNSELOR, CURATOR, SNT, TEACHER, deps
 from hoks_referrals.handlers import Clock
 from hoks_testing import samples
 
@@ -47,8 +48,8 @@ async def test_a_checklist_delivered_twice_refers_once():
 async def test_accept_then_close_emit_their_events_and_close_the_loop():
     d = deps()
     [ref_id, _] = await handlers.refer_from_checklist(checklist(), d)
-    await handlers.accept(ref_id, SNT, d)
-    closed = await handlers.close(ref_id, "hoks-updated", SNT, d)
+    await handlers.accept(handlers.Accept(ref_id, SNT), d)
+    closed = await handlers.close(handlers.Close(ref_id, "hoks-updated", SNT), d)
     assert closed.status == "closed"
     assert d.referrals.event_types(ref_id) == ["referral-made", "referral-accepted", "referral-closed"]
     body = d.referrals.outbox[ref_id][-1]["body"]
@@ -61,9 +62,9 @@ async def test_accept_then_close_emit_their_events_and_close_the_loop():
 async def test_invalid_transitions_write_nothing():
     d = deps()
     [ref_id, _] = await handlers.refer_from_checklist(checklist(), d)
-    await handlers.cancel(ref_id, "duplicate", COUNSELOR, d)
+    await handlers.cancel(handlers.Cancel(ref_id, "duplicate", COUNSELOR), d)
     with pytest.raises(InvalidTransition):
-        await handlers.accept(ref_id, SNT, d)
+        await handlers.accept(handlers.Accept(ref_id, SNT), d)
     assert d.referrals.event_types(ref_id) == ["referral-made", "referral-closed"]
     assert d.referrals.outbox[ref_id][-1]["body"]["status"] == "cancelled"
 
@@ -72,7 +73,7 @@ async def test_a_concurrent_change_is_a_conflict_not_a_lost_update():
     d = deps()
     [ref_id, _] = await handlers.refer_from_checklist(checklist(), d)
     stale = d.referrals.stored[ref_id]
-    await handlers.accept(ref_id, SNT, d)
+    await handlers.accept(handlers.Accept(ref_id, SNT), d)
     assert await d.referrals.save(stale.cancel("duplicate", COUNSELOR, samples.T0), []) is False
 
 
@@ -80,13 +81,13 @@ async def test_overdue_is_flagged_once_with_one_event_and_counted_per_target():
     d = deps()
     await handlers.refer_from_checklist(checklist(), d)
     d.clock = Clock(samples.T0 + timedelta(days=3))  # Thursday 17.9.: curator's SLA day, not yet late
-    assert await handlers.mark_overdue(d) == []
+    assert await handlers.mark_overdue(handlers.MarkOverdue(), d) == []
     d.clock = Clock(samples.T0 + timedelta(days=4))
-    [late] = await handlers.mark_overdue(d)
+    [late] = await handlers.mark_overdue(handlers.MarkOverdue(), d)
     assert d.referrals.stored[late].target == "curator"
     d.clock = Clock(samples.T0 + timedelta(days=10))
-    assert len(await handlers.mark_overdue(d)) == 1  # the other one now; the curator's not again
-    assert await handlers.mark_overdue(d) == []
+    assert len(await handlers.mark_overdue(handlers.MarkOverdue(), d)) == 1  # the other one now; the curator's not again
+    assert await handlers.mark_overdue(handlers.MarkOverdue(), d) == []
     overdue_events = [e for e in d.referrals.events() if e["body"]["event_type"] == "referral-overdue"]
     assert len(overdue_events) == 2
     open_, overdue = handlers.open_and_overdue_by_target(await d.referrals.all())
@@ -96,7 +97,7 @@ async def test_overdue_is_flagged_once_with_one_event_and_counted_per_target():
 async def test_the_student_meeting_planned_for_a_referral_moves_it_on_once():
     d = deps()
     referral = await handlers.make_referral(
-        handlers.NewReferral(samples.STUDENT, "student-meeting", "student-request", "student"), TEACHER, d)
+        handlers.NewReferral(samples.STUDENT, "student-meeting", "student-request", "student", made_by_oid=TEACHER), d)
     assert referral.assignee_oid == TEACHER and referral.origin == "student"
     scheduled = samples.meeting_scheduled(
         meeting_id="mtg-s-1", kind="student", group_id=None, student_oid=samples.STUDENT, round=None,
@@ -115,7 +116,7 @@ async def test_the_referrals_meeting_moved_or_cancelled_is_followed_and_others_a
 
     d = deps()
     referral = await handlers.make_referral(
-        handlers.NewReferral(samples.STUDENT, "special-needs-teacher", "study-skills", "staff"), COUNSELOR, d)
+        handlers.NewReferral(samples.STUDENT, "special-needs-teacher", "study-skills", "staff", made_by_oid=COUNSELOR), d)
     meeting_id = f"stu-{referral.referral_id}"
     people = [{"person_oid": samples.STUDENT, "role": "student"}, {"person_oid": SNT, "role": "specialist"}]
     place = dict(meeting_id=meeting_id, kind="student", unit_id="unit-tech", student_oid=samples.STUDENT)
@@ -136,12 +137,21 @@ async def test_the_referrals_meeting_moved_or_cancelled_is_followed_and_others_a
     assert d.referrals.event_types(referral.referral_id) == ["referral-made"]  # internal moves: no public event
 
 
-async def test_routing_balances_open_referrals_between_the_units_role_holders():
+async def test_routing_spreads_students_over_the_units_role_holders_and_keeps_a_student_with_one():
+    """Each student has one special-needs teacher of the unit (the highest standing), whatever
+    else is open; different students spread over both holders."""
     from hoks_referrals.domain.routing import Candidate
 
     d = deps()
     second = "1.2.246.562.24.20000000005"
     d.directory.staff.append(Candidate(second, frozenset({"special-needs-teacher"}), frozenset({"unit-tech"})))
-    made = [await handlers.make_referral(handlers.NewReferral(samples.STUDENT, "special-needs-teacher", code, "staff"),
-                                         COUNSELOR, d) for code in ("study-skills", "absences", "commitment")]
-    assert [r.assignee_oid for r in made] == [SNT, second, SNT]
+    students = [f"1.2.246.562.24.3000000{i:04d}" for i in range(40)]
+    for s in students:
+        d.directory.students[s] = d.directory.students[samples.STUDENT]
+    made = [await handlers.make_referral(handlers.NewReferral(s, "special-needs-teacher", code, "staff",
+                                                              made_by_oid=COUNSELOR), d)
+            for s in students for code in ("study-skills", "absences")]
+    per_student = {s: {r.assignee_oid for r in made if r.student_oid == s} for s in students}
+    assert all(len(a) == 1 for a in per_student.values())  # a student's referrals go to one person
+    shares = Counter(next(iter(a)) for a in per_student.values())
+    assert set(shares) == {SNT, second} and min(shares.values()) >= 10  # both get a fair share of 40

@@ -9,7 +9,8 @@ from hoks_referrals import handlers
 from hoks_referrals.adapters.http_api import build_http_router
 from hoks_referrals.adapters.translations import CODES_WITH_LABELS, TRANSLATIONS
 from hoks_referrals.adapters.web_pages import build_pages_router
-from hoks_referrals.fakes import COUNSELOR, CURATOR, SNT, TEACHER, UNIT, deps
+from hoks_referrals.domain.errors import ConcurrentChange
+from .fakes import COUNSELOR, CURATOR, SNT, TEACHER, UNIT, deps
 from hoks_shared.auth import Role
 from hoks_testing import samples
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -151,12 +152,12 @@ def test_every_label_exists_in_every_language():
     assert CODES_WITH_LABELS <= set(TRANSLATIONS["fi"])
 
 
-async def test_handlers_conflict_maps_to_409(world, monkeypatch):
+async def test_a_concurrent_change_maps_to_409(world, monkeypatch):
     d, _, client = world
     ref_id = (await make(client)).json()["referral_id"]
 
     async def lose(*_a, **_k):
-        raise handlers.Conflict("changed at the same time")
+        raise ConcurrentChange("changed at the same time")
 
     monkeypatch.setattr(handlers, "accept", lose)
     assert (await client.post(f"/referrals/{ref_id}/accept", headers=snt())).status_code == 409

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from hoks_referrals import handlers
 from hoks_referrals.domain.routing import Candidate
 from hoks_referrals.domain.valpas import StudentFacts
-from hoks_referrals.fakes import COUNSELOR, UNIT, deps
+from .fakes import COUNSELOR, UNIT, deps, valpas_tasks
 from hoks_shared.contracts.sis import StudyRightStatus
 
 NOW = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
@@ -28,23 +28,23 @@ def interrupted(student: str) -> StudyRightStatus:
 
 async def test_a_valpas_task_before_the_students_record_waits_unpublished_then_is_routed_and_made():
     d = deps(NOW)
-    created = await handlers.valpas_from_study_rights([interrupted(LATE), interrupted(OTHER)], d)
+    created = await valpas_tasks([interrupted(LATE), interrupted(OTHER)], d)
     assert len(created) == 2
     task_id = next(i for i in created if d.referrals.stored[i].student_oid == LATE)
     task = d.referrals.stored[task_id]
     assert (task.unit_id, task.assignee_oid, task.routed_by) == ("unassigned", None, "unassigned")
     assert d.referrals.event_types(task_id) == []  # nothing public while nobody can see it
-    assert await handlers.reroute_waiting(d) == []  # the record has not arrived: nothing to do yet
+    assert await handlers.reroute_waiting(handlers.RerouteWaiting(), d) == []  # the record has not arrived: nothing to do yet
 
     d.directory.students[LATE] = StudentFacts(unit_id=UNIT, responsible_teacher_oid=None)  # the SIS record arrives
-    assert await handlers.reroute_waiting(d, student_oids={LATE}) == [task_id]
+    assert await handlers.reroute_waiting(handlers.RerouteWaiting(student_oids=frozenset({LATE})), d) == [task_id]
     routed = d.referrals.stored[task_id]
     assert (routed.unit_id, routed.assignee_oid, routed.routed_by) == (UNIT, COUNSELOR, "role")
     assert d.referrals.event_types(task_id) == ["referral-made"]
     made = d.referrals.outbox[task_id][0]["body"]
     assert (made["unit_id"], made["assignee_oid"]) == (UNIT, COUNSELOR)
     # the other student's task is untouched (its record is still missing); a second pass changes nothing
-    assert await handlers.reroute_waiting(d) == []
+    assert await handlers.reroute_waiting(handlers.RerouteWaiting(), d) == []
     assert sum(1 for r in d.referrals.stored.values() if r.waits_for_routing) == 1
 
 
@@ -53,11 +53,11 @@ async def test_a_referral_nobody_could_take_is_assigned_when_staff_arrive_withou
     d.directory.staff = [c for c in d.directory.staff if "special-needs-teacher" not in c.roles]
     made = await handlers.make_referral(handlers.NewReferral(
         student_oid=next(iter(d.directory.students)), target="special-needs-teacher", reason_code="study-skills",
-        origin="staff"), COUNSELOR, d)
+        origin="staff", made_by_oid=COUNSELOR), d)
     assert made.assignee_oid is None and d.referrals.event_types(made.referral_id) == ["referral-made"]
-    assert await handlers.reroute_waiting(d, unit_ids={"unit-care"}) == []  # another unit's staff: not this one
+    assert await handlers.reroute_waiting(handlers.RerouteWaiting(unit_ids=frozenset({"unit-care"})), d) == []  # another unit's staff: not this one
     d.directory.staff.append(Candidate(NEW_SNT, frozenset({"special-needs-teacher"}), frozenset({UNIT})))
-    assert await handlers.reroute_waiting(d, unit_ids={UNIT}) == [made.referral_id]
+    assert await handlers.reroute_waiting(handlers.RerouteWaiting(unit_ids=frozenset({UNIT})), d) == [made.referral_id]
     assert d.referrals.stored[made.referral_id].assignee_oid == NEW_SNT
     assert d.referrals.event_types(made.referral_id) == ["referral-made"]  # assignment is internal
 
@@ -65,9 +65,9 @@ async def test_a_referral_nobody_could_take_is_assigned_when_staff_arrive_withou
 async def test_a_waiting_task_is_not_flagged_overdue_but_counted_unassigned_and_stale():
     d = deps(NOW + timedelta(days=10))
     d.clock.fixed = NOW
-    [task_id] = await handlers.valpas_from_study_rights([interrupted(LATE)], d)
+    [task_id] = await valpas_tasks([interrupted(LATE)], d)
     d.clock.fixed = NOW + timedelta(days=10)
-    assert await handlers.mark_overdue(d) == []
+    assert await handlers.mark_overdue(handlers.MarkOverdue(), d) == []
     waiting, stale = handlers.unassigned_by_target(list(d.referrals.stored.values()), d.clock.now(), timedelta(hours=1))
     assert waiting == {"valpas-notification": 1} and stale == {"valpas-notification": 1}
     _, fresh = handlers.unassigned_by_target(list(d.referrals.stored.values()), NOW, timedelta(hours=1))
@@ -87,8 +87,8 @@ async def test_the_unassigned_queue_is_seen_by_the_units_counselors_managers_and
     d.directory.staff = [c for c in d.directory.staff if "special-needs-teacher" not in c.roles]
     nobody = await handlers.make_referral(handlers.NewReferral(
         student_oid=next(iter(d.directory.students)), target="special-needs-teacher", reason_code="study-skills",
-        origin="staff"), COUNSELOR, d)
-    [waiting] = await handlers.valpas_from_study_rights([interrupted(LATE)], d)
+        origin="staff", made_by_oid=COUNSELOR), d)
+    [waiting] = await valpas_tasks([interrupted(LATE)], d)
     app = app_for_tests([build_http_router(d), build_pages_router(d)], audit=RecordingAudit())
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test")
 
@@ -108,13 +108,13 @@ async def test_the_unassigned_queue_is_seen_by_the_units_counselors_managers_and
 
 
 async def test_the_student_meeting_recorded_with_an_outcome_closes_the_referral_once():
-    from hoks_referrals.fakes import CURATOR
+    from .fakes import CURATOR
     from hoks_shared.contracts.meetings import MeetingHeld
     from hoks_testing import samples
 
     d = deps(NOW)
     ref = await handlers.make_referral(handlers.NewReferral(
-        student_oid=samples.STUDENT, target="curator", reason_code="study-skills", origin="staff"), COUNSELOR, d)
+        student_oid=samples.STUDENT, target="curator", reason_code="study-skills", origin="staff", made_by_oid=COUNSELOR), d)
     assert ref.assignee_oid == CURATOR
 
     def held(outcome):
@@ -139,7 +139,7 @@ async def test_a_teacher_starts_a_student_meeting_from_the_page_for_own_students
 
     from hoks_referrals.adapters.http_api import build_http_router
     from hoks_referrals.adapters.web_pages import build_pages_router
-    from hoks_referrals.fakes import TEACHER
+    from .fakes import TEACHER
     from hoks_shared.auth import Role
     from hoks_testing import samples
     from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers

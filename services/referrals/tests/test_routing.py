@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import yaml
 
 from hoks_referrals.adapters.routing_config import DEFAULT_ROUTING_FILE, load_routing
-from hoks_referrals.domain.routing import Candidate, RoutingTable, RoutingTableError, route
+from hoks_referrals.domain.routing import Candidate, RoutingTable, RoutingTableError, route, standing
 
 SNT_A = "1.2.246.562.24.40000000001"
 SNT_B = "1.2.246.562.24.40000000002"
 PSY = "1.2.246.562.24.40000000003"
 BOSS = "1.2.246.562.24.40000000009"
 TEACHER = "1.2.246.562.24.40000000010"
+STANDING_PIN = "7c3c39e5"  # sha256("<student>|<holder>")[:8]
 
 
 def table(**over) -> RoutingTable:
@@ -29,10 +32,23 @@ STAFF = [
 ]
 
 
-def test_the_role_holder_of_the_unit_with_the_fewest_open_referrals_gets_it():
-    assert route(table(), "unit-tech", "special-needs-teacher", STAFF).assignee_oid == SNT_A  # tie → lowest OID
-    decision = route(table(), "unit-tech", "special-needs-teacher", STAFF, open_load={SNT_A: 3, SNT_B: 1})
-    assert (decision.assignee_oid, decision.routed_by) == (SNT_B, "role")
+def test_the_active_role_holder_of_the_unit_with_the_highest_standing_for_the_student_gets_it():
+    students = [f"1.2.246.562.24.3000000{i:04d}" for i in range(200)]
+    chosen = {s: route(table(), "unit-tech", "special-needs-teacher", STAFF, student_oid=s) for s in students}
+    assert {d.routed_by for d in chosen.values()} == {"role"}
+    # only the unit's active holders, each with a fair share (binomial 200 x 1/2: 100 +- 7)
+    shares = Counter(d.assignee_oid for d in chosen.values())
+    assert set(shares) == {SNT_A, SNT_B} and min(shares.values()) >= 70
+    for s, d in chosen.items():
+        assert d.assignee_oid == max((SNT_A, SNT_B), key=lambda oid: standing(s, oid))
+
+
+def test_the_choice_depends_only_on_the_student_and_the_holders_not_on_their_order():
+    for s in (f"1.2.246.562.24.3000000{i:04d}" for i in range(50)):
+        first = route(table(), "unit-tech", "special-needs-teacher", STAFF, student_oid=s).assignee_oid
+        assert route(table(), "unit-tech", "special-needs-teacher", STAFF[::-1], student_oid=s).assignee_oid == first
+    # the standing is a stable hash: the same in every process (a known value pins it)
+    assert standing("1.2.246.562.24.30000000001", SNT_A).hex()[:8] == STANDING_PIN
 
 
 def test_a_rule_naming_a_person_wins_and_a_unit_rule_beats_the_wildcard():
@@ -88,7 +104,7 @@ def test_the_committed_table_is_valid():
 
 def test_the_service_refuses_to_start_with_a_wrong_table(tmp_path):
     from hoks_referrals.main import build
-    from hoks_referrals.settings import ReferralSettings
+    from hoks_referrals.adapters.settings import ReferralSettings
 
     bad = tmp_path / "routing.yaml"
     bad.write_text("targets: {curator: {role: curator}}\n")

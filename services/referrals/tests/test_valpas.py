@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from hoks_referrals import handlers
 from hoks_referrals.domain.valpas import StudentFacts
-from hoks_referrals.fakes import COUNSELOR, deps
+from .fakes import COUNSELOR, deps, valpas_tasks
 from hoks_referrals.handlers import Clock
 from hoks_shared.contracts.sis import StudyRightStatus
 from hoks_testing import samples
@@ -23,19 +23,19 @@ def status(state: str, start: date = date(2026, 10, 2), ends: date | None = date
 
 async def test_an_interrupted_compulsory_education_student_gets_one_task_for_the_counselor_with_the_deadline():
     d = deps(NOW)
-    [task_id] = await handlers.valpas_from_study_rights([status("valiaikaisestikeskeytynyt")], d)
+    [task_id] = await valpas_tasks([status("valiaikaisestikeskeytynyt")], d)
     task = d.referrals.stored[task_id]
     assert (task.target, task.origin, task.reason_code) == ("valpas-notification", "valpas", "study-right-interrupted")
     assert task.assignee_oid == COUNSELOR and task.unit_id == "unit-tech"
     assert task.acknowledge_by == date(2026, 10, 6)  # 1 school day after it became known (Mon → Tue)
     assert d.referrals.event_types(task_id) == ["referral-made"]
     # the same status again (replay, duplicate) makes no second task
-    assert await handlers.valpas_from_study_rights([status("valiaikaisestikeskeytynyt")], d) == []
+    assert await valpas_tasks([status("valiaikaisestikeskeytynyt")], d) == []
 
 
 async def test_resigned_states_count_and_the_deadline_is_configurable():
     d = deps(NOW, valpas_deadline_school_days=3)
-    created = await handlers.valpas_from_study_rights(
+    created = await valpas_tasks(
         [status("eronnut"), status("katsotaaneronneeksi", oid="1.2.246.562.15.50000000002")], d)
     assert len(created) == 2
     assert {d.referrals.stored[i].reason_code for i in created} == {"study-right-resigned"}
@@ -50,18 +50,18 @@ async def test_no_task_outside_compulsory_education_or_for_other_states_or_futur
         status("lasna"), status("valmistunut"), status("loma"),
         status("eronnut", start=date(2026, 11, 1)),  # not in force yet
     ]
-    assert await handlers.valpas_from_study_rights(events, d) == []
+    assert await valpas_tasks(events, d) == []
 
 
 async def test_compulsory_education_known_only_from_the_student_view_counts():
     d = deps(NOW)
     d.directory.students[samples.STUDENT] = StudentFacts("unit-tech", samples.TEACHER, date(2027, 6, 1))
-    assert len(await handlers.valpas_from_study_rights([status("eronnut", ends=None)], d)) == 1
+    assert len(await valpas_tasks([status("eronnut", ends=None)], d)) == 1
 
 
 async def test_an_unknown_student_still_gets_a_task_in_the_unassigned_queue():
     d = deps(NOW)
-    [task_id] = await handlers.valpas_from_study_rights([status("eronnut", student="1.2.246.562.24.77777777777")], d)
+    [task_id] = await valpas_tasks([status("eronnut", student="1.2.246.562.24.77777777777")], d)
     assert d.referrals.stored[task_id].unit_id == "unassigned"
 
 

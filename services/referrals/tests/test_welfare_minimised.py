@@ -8,9 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from hoks_referrals import handlers
-from hoks_referrals.adapters.http_api import NewReferralBody, present
+from hoks_referrals.adapters.http_making import NewReferralBody
+from hoks_referrals.adapters.referral_view import present
 from hoks_referrals.adapters.repository import to_doc
-from hoks_referrals.fakes import CURATOR, deps
+from .fakes import CURATOR, deps
 from hoks_referrals.domain.referral import InvalidCode, Referral
 from hoks_testing import samples
 
@@ -29,8 +30,8 @@ def test_a_referral_has_no_free_text_field_at_all():
 async def test_welfare_reason_and_outcome_never_reach_the_store_events_or_api(target):
     d = deps()
     made = await handlers.make_referral(
-        handlers.NewReferral(samples.STUDENT, target, "learning-support-need", "staff"), samples.COUNSELOR, d)
-    await handlers.close(made.referral_id, "support-arranged", CURATOR, d, accept_first=True)
+        handlers.NewReferral(samples.STUDENT, target, "learning-support-need", "staff", made_by_oid=samples.COUNSELOR), d)
+    await handlers.close(handlers.Close(made.referral_id, "support-arranged", CURATOR, accept_first=True), d)
     stored = d.referrals.stored[made.referral_id]
     doc = to_doc(stored)
     assert doc["reason_code"] == "welfare" and doc["outcome_code"] == "handed-over"
@@ -45,8 +46,8 @@ async def test_welfare_reason_and_outcome_never_reach_the_store_events_or_api(ta
 async def test_a_welfare_detail_as_reason_is_refused_not_stored(target):
     d = deps()
     with pytest.raises(InvalidCode, match="unknown reason code"):
-        await handlers.make_referral(handlers.NewReferral(samples.STUDENT, target, "mental-health", "staff"),
-                                     samples.COUNSELOR, d)
+        await handlers.make_referral(handlers.NewReferral(samples.STUDENT, target, "mental-health", "staff", made_by_oid=samples.COUNSELOR),
+                                     d)
     assert d.referrals.stored == {} and d.referrals.events() == []
 
 
@@ -60,6 +61,6 @@ def test_a_welfare_referral_built_directly_is_minimised_too():
 async def test_non_welfare_targets_keep_their_reason_and_outcome():
     d = deps()
     made = await handlers.make_referral(
-        handlers.NewReferral(samples.STUDENT, "special-needs-teacher", "study-skills", "staff"), samples.COUNSELOR, d)
-    closed = await handlers.close(made.referral_id, "support-arranged", samples.SPECIAL_NEEDS, d, accept_first=True)
+        handlers.NewReferral(samples.STUDENT, "special-needs-teacher", "study-skills", "staff", made_by_oid=samples.COUNSELOR), d)
+    closed = await handlers.close(handlers.Close(made.referral_id, "support-arranged", samples.SPECIAL_NEEDS, accept_first=True), d)
     assert (closed.reason_code, closed.outcome_code) == ("study-skills", "support-arranged")

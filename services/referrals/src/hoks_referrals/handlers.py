@@ -1,5 +1,10 @@
-"""Use cases of the referrals service: plain async functions over ports (repository, staff
-directory, outbox entry factory, clock). Every state change and the event it emits are one write."""
+"""Use cases of the referrals service: ``async def verb_noun(cmd, deps)`` over the ports below.
+
+A command is a small frozen dataclass, or the integration event a consumer received (a pydantic
+contract); the use case reads what the rules need out of it, so the domain never follows the wire
+format. Every state change and the events the domain builds for it are one write through the
+repository (its outbox stages them and wakes the relay): nothing here publishes or notifies.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from hoks_referrals.domain.referral import (
-    Referral,
-    add_school_days,
-    check_reason,
-    referrals_from_checklist,
-)
-from hoks_referrals.domain.routing import Candidate, RoutingTable, route
-from hoks_referrals.domain.valpas import StudentFacts, candidates_worth_a_look, valpas_task
-from hoks_shared.contracts.envelope import deterministic_event_id
-from hoks_shared.contracts.event_base import IntegrationEvent
 from hoks_shared.contracts.meetings import (
     ChecklistCompleted,
     MeetingCancelled,
@@ -29,8 +24,22 @@ from hoks_shared.contracts.meetings import (
     MeetingRescheduled,
     MeetingScheduled,
 )
-from hoks_shared.contracts.referrals import ReferralAccepted, ReferralClosed, ReferralMade, ReferralOverdue
 from hoks_shared.contracts.sis import StudyRightStatus
+from hoks_shared.contracts.vocabulary import ChecklistOutcome
+from hoks_shared.store.outbox_writes import Outgoing
+
+from hoks_referrals.domain.errors import ConcurrentChange, ReferralNotFound, StudentUnknown, WrongUnit
+from hoks_referrals.domain.events import events_of
+from hoks_referrals.domain.referral import (
+    CompletedChecklist,
+    Referral,
+    ReferralRow,
+    add_school_days,
+    check_reason,
+    referrals_from_checklist,
+)
+from hoks_referrals.domain.routing import Candidate, RoutingTable, route
+from hoks_referrals.domain.valpas import StatusPeriod, StudentFacts, StudyRight, valpas_task, worth_a_look
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +47,17 @@ SCHOOL_TZ = ZoneInfo("Europe/Helsinki")
 #: Who "made" a Valpas task: the provider itself (an organisation OID), not a person.
 DEFAULT_PROVIDER_OID = "1.2.246.562.10.00000000001"
 
-OutboxEntry = Callable[[IntegrationEvent, str], dict[str, Any]]
 
+# --- ports --------------------------------------------------------------------------------
 
 class ReferralRepository(Protocol):
-    async def create(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
+    async def create(self, referral: Referral, events: Sequence[Outgoing]) -> bool:
         """Store a new referral with its events; False when it already exists."""
         ...
 
     async def get(self, referral_id: str) -> Referral | None: ...
 
-    async def save(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
+    async def save(self, referral: Referral, events: Sequence[Outgoing]) -> bool:
         """Store the new state and its events if nobody changed it since ``version - 1``."""
         ...
 
@@ -58,10 +67,6 @@ class ReferralRepository(Protocol):
                    responsible_teacher_oid: str | None = None, unit_ids: frozenset[str] | None = None,
                    open_only: bool = False) -> list[Referral]:
         """Referrals matching any of the given criteria (all when none is given)."""
-        ...
-
-    async def open_load(self, unit_id: str, target: str) -> dict[str, int]:
-        """Open referrals of the unit and target per assignee (routing balances on it)."""
         ...
 
     async def waiting_for_routing(self) -> list[Referral]:
@@ -77,18 +82,6 @@ class StaffDirectory(Protocol):
     async def display_names(self, oids: list[str]) -> dict[str, str]: ...
 
     async def student_groups(self, student_oids: list[str]) -> dict[str, str]: ...
-
-
-class Notifier(Protocol):
-    def __call__(self, referral_id: str) -> None: ...
-
-
-class Conflict(Exception):
-    """Someone changed the referral at the same time; the caller may retry."""
-
-
-class NotFound(LookupError):
-    pass
 
 
 @dataclass
@@ -107,73 +100,93 @@ class Deps:
     referrals: ReferralRepository
     directory: StaffDirectory
     routing: RoutingTable
-    outbox_entry: OutboxEntry
-    notify: Callable[[str], None] = lambda _id: None
     clock: Clock = field(default_factory=Clock)
     valpas_deadline_school_days: int = 1
     provider_oid: str = DEFAULT_PROVIDER_OID
 
 
-# --- events -------------------------------------------------------------------------------
+# --- commands -----------------------------------------------------------------------------
 
-def referral_made(referral: Referral) -> ReferralMade:
-    return ReferralMade(
-        referral_id=referral.referral_id,
-        student_oid=referral.student_oid,
-        unit_id=referral.unit_id,
-        target=referral.target,
-        reason_code=referral.reason_code,
-        made_by_oid=referral.made_by_oid,
-        made_at=referral.made_at,
-        origin=referral.origin,
-        origin_meeting_id=referral.origin_meeting_id,
-        assignee_oid=referral.assignee_oid,
-        acknowledge_by=referral.acknowledge_by,
-    )
+@dataclass(frozen=True)
+class NewReferral:
+    student_oid: str
+    target: str
+    reason_code: str
+    origin: str  # "staff" or "student" (the student's own initiative, entered by staff)
+    made_by_oid: str
+    unit_id: str | None = None
 
 
-def events_of(referral: Referral) -> list[IntegrationEvent]:
-    """The public events of the referral's last transition (none for a scheduled meeting)."""
-    change = referral.changes[0] if referral.changes else None
-    if change == "made":  # a referral that waited for its student's unit is made public now
-        return [referral_made(referral)]
-    if change == "accepted":
-        assert referral.accepted_by_oid and referral.accepted_at
-        return [ReferralAccepted(referral_id=referral.referral_id, student_oid=referral.student_oid,
-                                 accepted_by_oid=referral.accepted_by_oid, accepted_at=referral.accepted_at,
-                                 target=referral.target, unit_id=referral.unit_id)]
-    if change in ("closed", "cancelled"):
-        assert referral.closed_by_oid and referral.closed_at and referral.outcome_code
-        return [ReferralClosed(referral_id=referral.referral_id, student_oid=referral.student_oid,
-                               status=change, outcome_code=referral.outcome_code,
-                               closed_by_oid=referral.closed_by_oid, closed_at=referral.closed_at,
-                               referred_by_oid=referral.made_by_oid, target=referral.target,
-                               unit_id=referral.unit_id)]
-    if change == "overdue":
-        return [ReferralOverdue(referral_id=referral.referral_id, student_oid=referral.student_oid,
-                                target=referral.target, acknowledge_by=referral.acknowledge_by,
-                                assignee_oid=referral.assignee_oid)]
-    return []
+@dataclass(frozen=True)
+class Accept:
+    referral_id: str
+    by_oid: str
 
 
-def _entries(deps: Deps, referral: Referral, events: Sequence[IntegrationEvent]) -> list[dict[str, Any]]:
-    # each kind of event happens at most once per referral: its id is deterministic
-    return [deps.outbox_entry(e, deterministic_event_id(e.event_type, referral.referral_id)) for e in events]
+@dataclass(frozen=True)
+class Close:
+    referral_id: str
+    outcome_code: str
+    by_oid: str
+    #: accept a ``made`` referral in the same action (two transitions, two events)
+    accept_first: bool = False
+
+
+@dataclass(frozen=True)
+class Cancel:
+    referral_id: str
+    reason_code: str
+    by_oid: str
+
+
+@dataclass(frozen=True)
+class RerouteWaiting:
+    """Route again what waits for an assignee: all of it, or that of these students and units
+    (their SIS records arrived)."""
+
+    student_oids: frozenset[str] | None = None
+    unit_ids: frozenset[str] | None = None
+
+    def concerns(self, referral: Referral) -> bool:
+        if self.student_oids is None and self.unit_ids is None:
+            return True
+        return referral.student_oid in (self.student_oids or ()) or referral.unit_id in (self.unit_ids or ())
+
+
+@dataclass(frozen=True)
+class MarkOverdue:
+    """Flag every referral past its SLA day (the periodic SLA pass)."""
+
+
+# --- reading events into the domain's terms -----------------------------------------------
+
+def completed_checklist(event: ChecklistCompleted) -> CompletedChecklist:
+    return CompletedChecklist(
+        meeting_id=event.meeting_id, group_meeting=event.kind == "group", unit_id=event.unit_id,
+        completed_by_oid=event.completed_by_oid, completed_at=event.completed_at,
+        responsible_teacher_oid=event.responsible_teacher_oid,
+        referrals=tuple(ReferralRow(row.student_oid, row.referral.target, row.referral.reason_code)
+                        for row in event.rows
+                        if row.outcome == ChecklistOutcome.REFERRAL and row.referral is not None))
+
+
+def study_right(event: StudyRightStatus) -> StudyRight:
+    return StudyRight(study_right_oid=event.study_right_oid, student_oid=event.student_oid,
+                      periods=tuple(StatusPeriod(p.start, str(p.state)) for p in event.periods),
+                      compulsory_education_ends=event.compulsory_education_ends)
 
 
 # --- creating -----------------------------------------------------------------------------
 
 async def _routed(deps: Deps, referral: Referral, staff_of: dict[str, list[Candidate]] | None = None,
                   *, warn: bool = True) -> Referral:
-    """Route to a person; ``staff_of`` remembers the units' staff within one batch (a staff query
-    is a scan on FerretDB)."""
+    """Route to a person; ``staff_of`` remembers the units' staff within one use case (a staff
+    query is a scan on FerretDB)."""
     staff_of = {} if staff_of is None else staff_of
     if referral.unit_id not in staff_of:
         staff_of[referral.unit_id] = await deps.directory.candidates(referral.unit_id)
-    staff = staff_of[referral.unit_id]
-    load = await deps.referrals.open_load(referral.unit_id, referral.target)
-    decision = route(deps.routing, referral.unit_id, referral.target, staff,
-                     referral.responsible_teacher_oid, load)
+    decision = route(deps.routing, referral.unit_id, referral.target, staff_of[referral.unit_id],
+                     referral.responsible_teacher_oid, referral.student_oid)
     if decision.routed_by == "unassigned" and warn:
         log.warning("referral not routed: nobody matches",
                     extra={"referral_id": referral.referral_id, "unit_id": referral.unit_id, "target": referral.target})
@@ -184,16 +197,13 @@ async def _create(deps: Deps, referral: Referral, staff_of: dict[str, list[Candi
     if await deps.referrals.get(referral.referral_id) is not None:
         return False  # a repeat: the routing of the first one stands
     if referral.unit_known:
-        referral = await _routed(deps, referral, staff_of)
-        events = [referral_made(referral)]
+        referral = (await _routed(deps, referral, staff_of)).made_public()
     else:  # the student's record has not arrived: routed and made public when it does
         referral = replace(referral, routed_by="unassigned")
-        events = []
         log.info("referral waits for the student's SIS record (routed when it arrives)",
-                    extra={"referral_id": referral.referral_id, "target": referral.target})
-    created = await deps.referrals.create(referral, _entries(deps, referral, events))
+                 extra={"referral_id": referral.referral_id, "target": referral.target})
+    created = await deps.referrals.create(referral, events_of(referral))
     if created:
-        deps.notify(referral.referral_id)
         log.info("referral made", extra={"referral_id": referral.referral_id, "target": referral.target,
                                          "routed_by": referral.routed_by, "origin": referral.origin})
     return created
@@ -203,7 +213,7 @@ async def refer_from_checklist(event: ChecklistCompleted, deps: Deps) -> list[st
     """Create the referrals a completed checklist decided; returns the ids newly created."""
     created = []
     staff_of: dict[str, list[Candidate]] = {}
-    for referral in referrals_from_checklist(event):
+    for referral in referrals_from_checklist(completed_checklist(event)):
         student = await deps.directory.student(referral.student_oid)
         referral = replace(
             referral,
@@ -216,40 +226,50 @@ async def refer_from_checklist(event: ChecklistCompleted, deps: Deps) -> list[st
     return created
 
 
-@dataclass(frozen=True)
-class NewReferral:
-    student_oid: str
-    target: str
-    reason_code: str
-    origin: str  # "staff" or "student" (the student's own initiative, entered by staff)
-    unit_id: str | None = None
+async def student_unit(student_oid: str, unit_id: str | None, deps: Deps) -> tuple[str, StudentFacts]:
+    """The unit a referral of the student is made in: the SIS view's, or the one given when the
+    student is not known yet (``StudentUnknown`` with neither, ``WrongUnit`` when they differ)."""
+    student = await deps.directory.student(student_oid)
+    if student.unit_id is not None and unit_id is not None and unit_id != student.unit_id:
+        raise WrongUnit(f"the student belongs to unit {student.unit_id}, not {unit_id}")
+    unit = unit_id or student.unit_id
+    if unit is None:
+        raise StudentUnknown(f"student {student_oid} is not in the SIS view; give unit_id")
+    return unit, student
 
 
-async def make_referral(request: NewReferral, made_by_oid: str, deps: Deps,
-                        student: StudentFacts | None = None) -> Referral:
-    """A referral made through the API; the unit and responsible teacher come from the SIS view."""
-    student = student or await deps.directory.student(request.student_oid)
-    unit_id = request.unit_id or student.unit_id
-    if unit_id is None:
-        raise NotFound(f"student {request.student_oid} is not known and no unit_id was given")
-    now = deps.clock.now()
+async def make_referral(cmd: NewReferral, deps: Deps) -> Referral:
+    """A referral made by staff; the unit and responsible teacher come from the SIS view."""
+    unit_id, student = await student_unit(cmd.student_oid, cmd.unit_id, deps)
     referral = Referral(
         referral_id="ref-" + uuid4().hex,
-        student_oid=request.student_oid,
+        student_oid=cmd.student_oid,
         unit_id=unit_id,
-        target=request.target,
-        reason_code=check_reason(request.target, request.reason_code),
-        made_by_oid=made_by_oid,
-        made_at=now,
-        origin=request.origin,
+        target=cmd.target,
+        reason_code=check_reason(cmd.target, cmd.reason_code),
+        made_by_oid=cmd.made_by_oid,
+        made_at=deps.clock.now(),
+        origin=cmd.origin,
         origin_meeting_id=None,
-        acknowledge_by=add_school_days(deps.clock.today(), deps.routing.ack_school_days(request.target)),
+        acknowledge_by=add_school_days(deps.clock.today(), deps.routing.ack_school_days(cmd.target)),
         responsible_teacher_oid=student.responsible_teacher_oid,
     )
     await _create(deps, referral)
-    stored = await deps.referrals.get(referral.referral_id)
-    assert stored is not None
-    return stored
+    return await _load(deps, referral.referral_id)
+
+
+async def make_valpas_task(event: StudyRightStatus, deps: Deps) -> str | None:
+    """The Valpas-notification task of a compulsory-education student whose study right was
+    interrupted or resigned; its id when newly created."""
+    right, today = study_right(event), deps.clock.today()
+    if not worth_a_look(right, today):  # almost every status: no store access at all
+        return None
+    student = await deps.directory.student(right.student_oid)
+    task = valpas_task(right, student, today=today, now=deps.clock.now(), provider_oid=deps.provider_oid,
+                       deadline_school_days=deps.valpas_deadline_school_days)
+    if task is not None and await _create(deps, task):
+        return task.referral_id
+    return None
 
 
 # --- lifecycle ----------------------------------------------------------------------------
@@ -257,50 +277,60 @@ async def make_referral(request: NewReferral, made_by_oid: str, deps: Deps,
 async def _load(deps: Deps, referral_id: str) -> Referral:
     referral = await deps.referrals.get(referral_id)
     if referral is None:
-        raise NotFound(f"no referral {referral_id}")
+        raise ReferralNotFound(f"no referral {referral_id}")
     return referral
 
 
 async def _save(deps: Deps, changed: Referral) -> Referral:
-    if not await deps.referrals.save(changed, _entries(deps, changed, events_of(changed))):
-        raise Conflict(f"referral {changed.referral_id} was changed at the same time; try again")
-    deps.notify(changed.referral_id)
+    if not await deps.referrals.save(changed, events_of(changed)):
+        raise ConcurrentChange(f"referral {changed.referral_id} was changed at the same time; try again")
     log.info("referral changed", extra={"referral_id": changed.referral_id, "change": changed.changes[0],
                                         "status": changed.status})
     return changed
 
 
-#: how often a staff action is re-applied when a background pass (SLA, a meeting event) changed
-#: the referral between its read and its write
+#: how often a change is re-applied when something else (an SLA pass, a meeting event, a click)
+#: changed the referral between its read and its write
 ATTEMPTS = 5
 
 
-async def _apply(deps: Deps, referral_id: str, transition: Callable[[Referral], Referral | None]) -> Referral:
+async def _apply(deps: Deps, referral_id: str,
+                 transition: Callable[[Referral], Referral | None]) -> tuple[Referral | None, bool]:
     """Load, change, save; if someone changed the referral meanwhile, load it again and let the
-    transition decide again on the fresh state (a click never fails because of an SLA pass)."""
+    transition decide again on the fresh state (a click never fails because of an SLA pass).
+    Returns the referral as it stands (None when there is none) and whether this changed it."""
     for _attempt in range(ATTEMPTS):
-        referral = await _load(deps, referral_id)
-        changed = transition(referral)
+        referral = await deps.referrals.get(referral_id)
+        changed = transition(referral) if referral is not None else None
         if changed is None:
-            return referral
+            return referral, False
         try:
-            return await _save(deps, changed)
-        except Conflict:
+            return await _save(deps, changed), True
+        except ConcurrentChange:
             continue
-    raise Conflict(f"referral {referral_id} kept changing; try again")
+    raise ConcurrentChange(f"referral {referral_id} kept changing; try again")
 
 
-async def accept(referral_id: str, by_oid: str, deps: Deps) -> Referral:
-    return await _apply(deps, referral_id, lambda r: r.accept(by_oid, deps.clock.now()))
+async def _apply_known(deps: Deps, referral_id: str, transition: Callable[[Referral], Referral | None]) -> Referral:
+    referral, _changed = await _apply(deps, referral_id, transition)
+    if referral is None:
+        raise ReferralNotFound(f"no referral {referral_id}")
+    return referral
 
 
-async def close(referral_id: str, outcome_code: str, by_oid: str, deps: Deps, *,
-                accept_first: bool = False) -> Referral:
-    """Close with an outcome; ``accept_first`` accepts a ``made`` referral in the same action
-    (two transitions, two events, one after the other)."""
-    if accept_first:
-        await _apply(deps, referral_id, lambda r: None if r.accepted else r.accept(by_oid, deps.clock.now()))
-    return await _apply(deps, referral_id, lambda r: r.close(outcome_code, by_oid, deps.clock.now()))
+async def accept(cmd: Accept, deps: Deps) -> Referral:
+    return await _apply_known(deps, cmd.referral_id, lambda r: r.accept(cmd.by_oid, deps.clock.now()))
+
+
+async def close(cmd: Close, deps: Deps) -> Referral:
+    if cmd.accept_first:
+        await _apply(deps, cmd.referral_id,
+                     lambda r: None if r.accepted else r.accept(cmd.by_oid, deps.clock.now()))
+    return await _apply_known(deps, cmd.referral_id, lambda r: r.close(cmd.outcome_code, cmd.by_oid, deps.clock.now()))
+
+
+async def cancel(cmd: Cancel, deps: Deps) -> Referral:
+    return await _apply_known(deps, cmd.referral_id, lambda r: r.cancel(cmd.reason_code, cmd.by_oid, deps.clock.now()))
 
 
 async def student_meeting_held(event: MeetingHeld, deps: Deps) -> bool:
@@ -310,41 +340,30 @@ async def student_meeting_held(event: MeetingHeld, deps: Deps) -> bool:
     already closed referral changes nothing."""
     if event.referral_id is None or event.referral_outcome is None:
         return False
-    by = event.recorded_by_oid
     referral = await deps.referrals.get(event.referral_id)
     if referral is None or not referral.is_open:
         return False
-    by = by or referral.assignee_oid or referral.made_by_oid
-    at = deps.clock.now()
+    by = event.recorded_by_oid or referral.assignee_oid or referral.made_by_oid
+    at, outcome = deps.clock.now(), event.referral_outcome
     await _apply(deps, event.referral_id, lambda r: None if r.accepted or not r.is_open else r.accept(by, at))
-    closed = await _apply(deps, event.referral_id,
-                          lambda r: r.close(event.referral_outcome, by, at) if r.is_open else None)  # type: ignore[arg-type]
+    closed = await _apply_known(deps, event.referral_id, lambda r: r.close(outcome, by, at) if r.is_open else None)
     return closed.status == "closed"
 
 
-async def cancel(referral_id: str, reason_code: str, by_oid: str, deps: Deps) -> Referral:
-    return await _apply(deps, referral_id, lambda r: r.cancel(reason_code, by_oid, deps.clock.now()))
+async def _changed_by_meeting(deps: Deps, referral_id: str,
+                              transition: Callable[[Referral], Referral | None]) -> bool:
+    referral, changed = await _apply(deps, referral_id, transition)
+    if referral is None:
+        log.warning("meeting event for an unknown referral", extra={"referral_id": referral_id})
+    return changed
 
 
 async def meeting_scheduled(event: MeetingScheduled, deps: Deps) -> bool:
     """A student-level meeting planned for a referral; True when the referral changed."""
     if event.referral_id is None:
         return False
-    for _attempt in range(3):
-        referral = await deps.referrals.get(event.referral_id)
-        if referral is None:
-            log.warning("meeting scheduled for an unknown referral",
-                        extra={"referral_id": event.referral_id, "meeting_id": event.meeting_id})
-            return False
-        changed = referral.meeting_scheduled(event.meeting_id, event.starts_at)
-        if changed is None:
-            return False
-        try:
-            await _save(deps, changed)
-            return True
-        except Conflict:
-            continue
-    raise Conflict(f"referral {event.referral_id} kept changing")
+    return await _changed_by_meeting(deps, event.referral_id,
+                                     lambda r: r.meeting_scheduled(event.meeting_id, event.starts_at))
 
 
 def referral_of_meeting(meeting_id: str) -> str | None:
@@ -360,55 +379,32 @@ async def meeting_changed(event: MeetingRescheduled | MeetingCancelled, deps: De
     referral_id = referral_of_meeting(event.meeting_id)
     if referral_id is None or event.kind != "student":
         return False
-    for _attempt in range(3):
-        referral = await deps.referrals.get(referral_id)
-        if referral is None:
-            return False
-        changed = (referral.meeting_moved(event.meeting_id, event.starts_at)
-                   if isinstance(event, MeetingRescheduled) else referral.meeting_cancelled(event.meeting_id))
-        if changed is None:
-            return False
-        try:
-            await _save(deps, changed)
-            return True
-        except Conflict:
-            continue
-    raise Conflict(f"referral {referral_id} kept changing")
+    if isinstance(event, MeetingRescheduled):
+        return await _changed_by_meeting(deps, referral_id,
+                                         lambda r: r.meeting_moved(event.meeting_id, event.starts_at))
+    return await _changed_by_meeting(deps, referral_id, lambda r: r.meeting_cancelled(event.meeting_id))
 
 
-async def reroute_waiting(deps: Deps, *, student_oids: set[str] | None = None,
-                          unit_ids: set[str] | None = None) -> list[str]:
-    """Route again every open referral without an assignee (all of them, or those of the given
-    students and units, when SIS student or staff records arrived); returns the ids that changed.
-    A referral whose student's unit became known is made public now (``referral-made``)."""
+# --- background passes --------------------------------------------------------------------
+
+async def reroute_waiting(cmd: RerouteWaiting, deps: Deps) -> list[str]:
+    """Route again the open referrals without an assignee that ``cmd`` concerns; returns the ids
+    that changed. A referral whose student's unit became known is made public now
+    (``referral-made``). In id order, so a pass does the same in every run."""
     changed_ids = []
     staff_of: dict[str, list[Candidate]] = {}
-    for waiting in await deps.referrals.waiting_for_routing():
-        if student_oids is not None or unit_ids is not None:
-            if waiting.student_oid not in (student_oids or set()) and waiting.unit_id not in (unit_ids or set()):
-                continue
-        student = await deps.directory.student(waiting.student_oid)
-
-        async def decide(r: Referral, student: StudentFacts = student) -> Referral | None:
-            unit = r.unit_id if r.unit_known else student.unit_id
-            if unit is None:
-                return None
-            probe = replace(r, unit_id=unit, responsible_teacher_oid=r.responsible_teacher_oid
-                            or student.responsible_teacher_oid)
-            routed = await _routed(deps, probe, staff_of, warn=False)
-            return r.routed(unit, probe.responsible_teacher_oid, routed.assignee_oid, routed.routed_by or "unassigned")
-
-        for _attempt in range(ATTEMPTS):
-            current = await deps.referrals.get(waiting.referral_id)
-            changed = await decide(current) if current is not None else None
-            if changed is None:
-                break
-            try:
-                await _save(deps, changed)
-                changed_ids.append(changed.referral_id)
-                break
-            except Conflict:
-                continue
+    waiting = sorted(await deps.referrals.waiting_for_routing(), key=lambda r: r.referral_id)
+    for referral in (r for r in waiting if cmd.concerns(r)):
+        student = await deps.directory.student(referral.student_oid)
+        probe = replace(referral, unit_id=referral.unit_id if referral.unit_known else student.unit_id or "",
+                        responsible_teacher_oid=referral.responsible_teacher_oid or student.responsible_teacher_oid)
+        if not probe.unit_id:
+            continue  # the student's unit is still unknown
+        routed = await _routed(deps, probe, staff_of, warn=False)
+        _after, changed = await _apply(deps, referral.referral_id, lambda r, p=routed: r.routed(
+            p.unit_id, p.responsible_teacher_oid, p.assignee_oid, p.routed_by or "unassigned"))
+        if changed:
+            changed_ids.append(referral.referral_id)
     if changed_ids:
         log.info("referrals routed again", extra={"count": len(changed_ids)})
     return changed_ids
@@ -427,7 +423,7 @@ def unassigned_by_target(referrals: Sequence[Referral], now: datetime,
     return dict(waiting), dict(stale)
 
 
-async def mark_overdue(deps: Deps) -> list[str]:
+async def mark_overdue(cmd: MarkOverdue, deps: Deps) -> list[str]:
     """Flag every referral past its SLA day exactly once (flag + ``referral-overdue`` in one write)."""
     today = deps.clock.today()
     flagged = []
@@ -438,7 +434,7 @@ async def mark_overdue(deps: Deps) -> list[str]:
         try:
             await _save(deps, changed)
             flagged.append(changed.referral_id)
-        except Conflict:
+        except ConcurrentChange:
             continue  # accepted meanwhile, or another instance flagged it: the next pass decides
     return flagged
 
@@ -452,18 +448,3 @@ def open_and_overdue_by_target(referrals: Sequence[Referral]) -> tuple[dict[str,
             if r.overdue and not r.accepted:
                 overdue[r.target] += 1
     return dict(open_), dict(overdue)
-
-
-async def valpas_from_study_rights(events: Sequence[StudyRightStatus], deps: Deps) -> list[str]:
-    """Valpas-notification tasks for compulsory-education students whose study right was
-    interrupted or resigned; returns the ids newly created."""
-    today = deps.clock.today()
-    created: list[str] = []
-    staff_of: dict[str, list[Candidate]] = {}
-    for event in candidates_worth_a_look(events, today):
-        student = await deps.directory.student(event.student_oid)
-        task = valpas_task(event, student, today=today, now=deps.clock.now(), provider_oid=deps.provider_oid,
-                           deadline_school_days=deps.valpas_deadline_school_days)
-        if task is not None and await _create(deps, task, staff_of):
-            created.append(task.referral_id)
-    return created

@@ -1,7 +1,9 @@
 """Referrals in the document store; each carries its own outbox of events to publish.
 
-A change is one ``update_one`` guarded by the referral's ``version`` (optimistic concurrency, no
-transactions): the new state and its outbox entries land together or not at all. The guard makes
+Every write goes through the service's ``Outbox`` seam (``runtime.outbox(REFERRALS)``): a change
+is one ``update_one`` guarded by the referral's ``version`` (optimistic concurrency, no
+transactions) with its events staged in the same write, so the new state and its outbox entries
+land together or not at all, and the seam wakes the relay after it. The guard makes
 the filter more than ``{_id}``, which FerretDB 1.24 answers with a scan (measured: ~60–85 ms at
 5,000 referrals, see the README); a change is a person's click, so that is accepted. Reads of open
 referrals go through the pre-aggregated ``open_index`` and ``_id`` reads instead of scans.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -20,7 +22,8 @@ from pymongo.errors import DuplicateKeyError
 
 from hoks_referrals.adapters.open_index import OpenReferralIndex
 from hoks_referrals.domain.referral import OPEN_STATUSES, Referral
-from hoks_shared.store.outbox import OUTBOX, outbox_fields, outbox_update
+from hoks_shared.store.outbox import OUTBOX
+from hoks_shared.store.outbox_writes import Outbox, Outgoing
 
 REFERRALS = "referrals"
 _DATE_FIELDS = ("acknowledge_by", "overdue_since")
@@ -52,8 +55,9 @@ class MongoReferralRepository:
     """Referrals, with the open ones also in a pre-aggregated index (``open_index``) so the inbox
     and the SLA pass read by ``_id`` instead of scanning every referral ever made."""
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], read_concurrency: int = 8) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox, read_concurrency: int = 8) -> None:
         self.collection = db[REFERRALS]
+        self.outbox = outbox
         self.index = OpenReferralIndex(db)
         self.read_concurrency = read_concurrency
 
@@ -66,10 +70,9 @@ class MongoReferralRepository:
         await self.collection.create_index([("responsible_teacher_oid", 1)])
         await self.collection.create_index([("status", 1)])
 
-    async def create(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
-        doc = {"_id": referral.referral_id, **to_doc(referral), **outbox_fields(events)}
+    async def create(self, referral: Referral, events: Sequence[Outgoing]) -> bool:
         try:
-            await self.collection.insert_one(doc)
+            await self.outbox.insert({"_id": referral.referral_id, **to_doc(referral)}, events)
         except DuplicateKeyError:
             return False
         await self.index.note(referral)
@@ -79,12 +82,9 @@ class MongoReferralRepository:
         doc = await self.collection.find_one({"_id": referral_id}, {OUTBOX: 0})
         return from_doc(doc) if doc else None
 
-    async def save(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
-        update: dict[str, Any] = {"$set": to_doc(referral)}
-        staged = outbox_update(events)
-        update.update(staged)
-        result = await self.collection.update_one(
-            {"_id": referral.referral_id, "version": referral.version - 1}, update)
+    async def save(self, referral: Referral, events: Sequence[Outgoing]) -> bool:
+        result = await self.outbox.update({"_id": referral.referral_id, "version": referral.version - 1},
+                                          {"$set": to_doc(referral)}, events)
         if result.modified_count != 1:
             return False
         await self.index.note(referral)
@@ -133,13 +133,6 @@ class MongoReferralRepository:
         ids = [e["id"] for e in await self.index.entries() if wanted(e)]
         fresh = await self._get_many(ids)
         return [r for r in fresh.values() if r is not None and r.is_open]
-
-    async def open_load(self, unit_id: str, target: str) -> dict[str, int]:
-        """From the index entries alone (no referral reads): a lagging entry only skews the balance."""
-        load: Counter[str] = Counter(e["assignee_oid"] for e in await self.index.entries()
-                                     if e.get("unit_id") == unit_id and e.get("target") == target
-                                     and e.get("assignee_oid"))
-        return dict(load)
 
     async def waiting_for_routing(self) -> list[Referral]:
         """Open referrals without an assignee: found from the index entries, re-read and re-checked."""

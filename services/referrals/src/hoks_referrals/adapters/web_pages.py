@@ -7,13 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from hoks_referrals import handlers
-from hoks_referrals.adapters.http_api import MAKERS, RESOURCE, STAFF_ROLES, load, present, select
+from hoks_referrals.adapters.http_errors import domain_errors_as_http
+from hoks_referrals.adapters.referral_lists import load, select
+from hoks_referrals.adapters.referral_view import MAKERS, RESOURCE, STAFF_ROLES, present
 from hoks_referrals.adapters.translations import TRANSLATIONS
 from hoks_referrals.domain.access import can_act, can_make
+from hoks_referrals.domain.errors import StudentNotFound
 from hoks_referrals.domain.referral import is_welfare, outcomes_for, reasons_for
 from hoks_shared.auth import AllowPage, AuditDep, Principal
 from hoks_shared.contracts.identifiers import Oid
@@ -24,7 +27,7 @@ PAGE_SIZE = 200
 
 
 def build_pages_router(deps: handlers.Deps) -> APIRouter:
-    router = APIRouter(prefix="/ui", include_in_schema=False)
+    router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(domain_errors_as_http)])
 
     @router.get("/referrals", response_class=HTMLResponse)
     async def inbox(request: Request, audit: AuditDep,
@@ -62,7 +65,7 @@ def build_pages_router(deps: handlers.Deps) -> APIRouter:
 
         student = await deps.directory.student(student_oid)
         if student.unit_id is None or not can_make(principal, student.unit_id, student.responsible_teacher_oid):
-            raise HTTPException(404, detail="no such student among yours")
+            raise StudentNotFound("no such student among yours")
         names = await deps.directory.display_names([student_oid])
         groups = await deps.directory.student_groups([student_oid])
         await audit.record(principal, action="read", resource="student", resource_id=student_oid,

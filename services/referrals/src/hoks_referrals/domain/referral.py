@@ -21,11 +21,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from hoks_shared.contracts.envelope import deterministic_event_id
-from hoks_shared.contracts.meetings import ChecklistCompleted
 from hoks_shared.contracts.vocabulary import (
     WELFARE_TARGETS,
     CancellationReason,
-    ChecklistOutcome,
     ReferralOutcome,
     ReferralReason,
     ReferralTarget,
@@ -33,6 +31,10 @@ from hoks_shared.contracts.vocabulary import (
 from hoks_shared.contracts.vocabulary import cancellations_for as contract_cancellations_for
 from hoks_shared.contracts.vocabulary import outcomes_for as contract_outcomes_for
 from hoks_shared.contracts.vocabulary import reasons_for as contract_reasons_for
+
+from hoks_referrals.domain.errors import InvalidCode, InvalidTransition
+
+__all__ = ["InvalidCode", "InvalidTransition", "Referral", "ReferralRow", "CompletedChecklist"]
 
 WELFARE_REASON = "welfare"
 WELFARE_OUTCOME = "handed-over"
@@ -63,14 +65,6 @@ cancellations_for = contract_cancellations_for
 reasons_for = contract_reasons_for
 #: Origins of a referral (the contract's ``origin``).
 ORIGINS = frozenset({"group-meeting", "student-meeting", "staff", "student", "valpas"})
-
-
-class InvalidTransition(ValueError):
-    """A lifecycle move that the referral's state does not allow (the API answers 409)."""
-
-
-class InvalidCode(ValueError):
-    """An outcome or cancellation code outside the vocabulary (the API answers 422)."""
 
 
 def is_welfare(target: str) -> bool:
@@ -133,7 +127,7 @@ class Referral:
     overdue: bool = False
     overdue_since: date | None = None
     version: int = 0
-    #: Events of the last transition, as (event kind, fields); the handler turns them into contracts.
+    #: The kind of the last transition; ``domain.events`` builds its public events from it.
     changes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -174,6 +168,10 @@ class Referral:
         change = "routed" if self.unit_known else ("made" if unit != UNKNOWN_UNIT else "routed")
         return self._next(change, unit_id=unit, responsible_teacher_oid=teacher, assignee_oid=assignee_oid,
                           routed_by=routed_by)
+
+    def made_public(self) -> Referral:
+        """A new referral whose unit is known: made public as it is created (``referral-made``)."""
+        return replace(self, changes=("made",))
 
     def _next(self, change: str, **fields: object) -> Referral:
         return replace(self, version=self.version + 1, changes=(change,), **fields)  # type: ignore[arg-type]
@@ -245,28 +243,47 @@ class Referral:
         return self._next("overdue", overdue=True, overdue_since=today)
 
 
+@dataclass(frozen=True)
+class ReferralRow:
+    """One student's referral decided on a checklist."""
+
+    student_oid: str
+    target: str
+    reason_code: str
+
+
+@dataclass(frozen=True)
+class CompletedChecklist:
+    """What the referrals rules need of a completed checklist (read from the meetings service's
+    event at the edge, so the rules do not follow the wire format)."""
+
+    meeting_id: str
+    group_meeting: bool
+    unit_id: str
+    completed_by_oid: str
+    completed_at: datetime
+    responsible_teacher_oid: str | None
+    referrals: tuple[ReferralRow, ...]
+
+
 def referrals_from_checklist(
-    event: ChecklistCompleted, ack_school_days: int = DEFAULT_ACK_SCHOOL_DAYS
+    checklist: CompletedChecklist, ack_school_days: int = DEFAULT_ACK_SCHOOL_DAYS
 ) -> list[Referral]:
-    made_on = event.completed_at.date()
-    referrals = []
-    for row in event.rows:
-        if row.outcome != ChecklistOutcome.REFERRAL or row.referral is None:
-            continue
-        referrals.append(
-            Referral(
-                referral_id="ref-" + deterministic_event_id(event.meeting_id, row.student_oid, row.referral.target),
-                student_oid=row.student_oid,
-                unit_id=event.unit_id,
-                target=row.referral.target,
-                # a known code that does not fit the target fails the event (dead-lettered)
-                reason_code=check_reason(row.referral.target, row.referral.reason_code),
-                made_by_oid=event.completed_by_oid,
-                made_at=event.completed_at,
-                origin="group-meeting" if event.kind == "group" else "student-meeting",
-                origin_meeting_id=event.meeting_id,
-                acknowledge_by=add_school_days(made_on, ack_school_days),
-                responsible_teacher_oid=event.responsible_teacher_oid,
-            )
+    made_on = checklist.completed_at.date()
+    return [
+        Referral(
+            referral_id="ref-" + deterministic_event_id(checklist.meeting_id, row.student_oid, row.target),
+            student_oid=row.student_oid,
+            unit_id=checklist.unit_id,
+            target=row.target,
+            # a known code that does not fit the target fails the event (dead-lettered)
+            reason_code=check_reason(row.target, row.reason_code),
+            made_by_oid=checklist.completed_by_oid,
+            made_at=checklist.completed_at,
+            origin="group-meeting" if checklist.group_meeting else "student-meeting",
+            origin_meeting_id=checklist.meeting_id,
+            acknowledge_by=add_school_days(made_on, ack_school_days),
+            responsible_teacher_oid=checklist.responsible_teacher_oid,
         )
-    return referrals
+        for row in checklist.referrals
+    ]

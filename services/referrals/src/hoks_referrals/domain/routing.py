@@ -3,11 +3,24 @@
 Order, first hit wins:
 1. a rule naming a person for the referral's unit and target (``rules``; unit ``*`` = any unit);
 2. the target's role (``targets.<target>.role``) in the referral's unit, from the SIS staff
-   view: for ``responsible-teacher`` the student's own responsible teacher, otherwise the active
-   staff member with that role in the unit who has the fewest open referrals of that target
-   (ties by OID, so the choice is deterministic);
+   view: for ``responsible-teacher`` the student's own responsible teacher, otherwise one of the
+   active staff members with that role in the unit, chosen by ``standing`` (below);
 3. the fallback person of the unit, then the global fallback person (``fallback``);
 4. nobody: the referral is unassigned and shows in the unit's queue (counselors see it).
+
+Among the role holders of a unit nobody is preferred, so the choice must not depend on anything
+but the referral's own facts: each holder's standing for a student is a stable hash of the
+student's and the holder's OIDs, and the highest standing wins (rendezvous hashing). Why not "the
+fewest open referrals": that count depends on what was processed, accepted and closed before, so
+the same input in another order (two partitions read in another interleaving, a replay, a second
+replica) gave other assignees. With the hash:
+
+* the same referral goes to the same person in every run, in any order, on any replica;
+* each holder gets an equal share of a unit's students over time (the hash spreads them evenly);
+* a student's referrals to one role, and the Valpas tasks and counselor referrals of one student,
+  go to the same person while that person holds the role (the student meets one specialist);
+* when a holder joins or leaves, only the students whose highest standing changes move, for new
+  referrals; assignments made stay (people take over through accept).
 
 A wrong table is refused as a whole with every problem listed (``RoutingTableError``), so a
 service with a broken table never starts.
@@ -15,6 +28,7 @@ service with a broken table never starts.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -104,13 +118,19 @@ class RoutingDecision:
     routed_by: Literal["rule", "role", "responsible-teacher", "unit-fallback", "fallback", "unassigned"]
 
 
+def standing(student_oid: str, staff_oid: str) -> bytes:
+    """A role holder's standing for a student: a stable hash of both OIDs (the same in every
+    process and run, unlike Python's ``hash``)."""
+    return hashlib.sha256(f"{student_oid}|{staff_oid}".encode()).digest()
+
+
 def route(
     table: RoutingTable,
     unit_id: str,
     target: str,
     staff: Sequence[Candidate],
     responsible_teacher_oid: str | None = None,
-    open_load: Mapping[str, int] | None = None,
+    student_oid: str = "",
 ) -> RoutingDecision:
     wanted = ReferralTarget(target)
     for unit in (unit_id, "*"):
@@ -120,13 +140,9 @@ def route(
     role = table.targets[wanted].role
     if role == StaffRole.RESPONSIBLE_TEACHER and responsible_teacher_oid:
         return RoutingDecision(responsible_teacher_oid, "responsible-teacher")
-    load = open_load or {}
-    holders = sorted(
-        (c for c in staff if c.active and role.value in c.roles and unit_id in c.unit_ids),
-        key=lambda c: (load.get(c.staff_oid, 0), c.staff_oid),
-    )
+    holders = [c.staff_oid for c in staff if c.active and role.value in c.roles and unit_id in c.unit_ids]
     if holders:
-        return RoutingDecision(holders[0].staff_oid, "role")
+        return RoutingDecision(max(holders, key=lambda oid: (standing(student_oid, oid), oid)), "role")
     if unit_id in table.fallback.units:
         return RoutingDecision(table.fallback.units[unit_id], "unit-fallback")
     if table.fallback.assignee_oid:

@@ -22,12 +22,10 @@ second task.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from hoks_shared.contracts.envelope import deterministic_event_id
-from hoks_shared.contracts.sis import StudyRightStatus
 from hoks_shared.contracts.vocabulary import ReferralTarget, StudyRightState
 
 from hoks_referrals.domain.referral import Referral, add_school_days
@@ -55,13 +53,29 @@ class StudentFacts:
     compulsory_education_ends: date | None = None
 
 
-def current_period(event: StudyRightStatus, today: date) -> tuple[date, str] | None:
+@dataclass(frozen=True)
+class StatusPeriod:
+    start: date
+    state: str
+
+
+@dataclass(frozen=True)
+class StudyRight:
+    """What a Valpas task needs of a study right's status (read from the SIS event at the edge)."""
+
+    study_right_oid: str
+    student_oid: str
+    periods: tuple[StatusPeriod, ...]
+    compulsory_education_ends: date | None = None
+
+
+def current_period(right: StudyRight, today: date) -> tuple[date, str] | None:
     """The status period in force on ``today`` (the latest that has begun)."""
-    begun = [p for p in event.periods if p.start <= today]
+    begun = [p for p in right.periods if p.start <= today]
     if not begun:
         return None
     latest = max(begun, key=lambda p: p.start)
-    return latest.start, str(latest.state)
+    return latest.start, latest.state
 
 
 def in_compulsory_education(ends: date | None, on: date) -> bool:
@@ -69,7 +83,7 @@ def in_compulsory_education(ends: date | None, on: date) -> bool:
 
 
 def valpas_task(
-    event: StudyRightStatus,
+    right: StudyRight,
     student: StudentFacts,
     *,
     today: date,
@@ -79,18 +93,18 @@ def valpas_task(
     unknown_unit: str = "unassigned",
 ) -> Referral | None:
     """The Valpas-notification task this status event calls for, or None."""
-    period = current_period(event, today)
+    period = current_period(right, today)
     if period is None:
         return None
     started, state = period
     if state not in VALPAS_STATES:
         return None
-    ends = event.compulsory_education_ends or student.compulsory_education_ends
+    ends = right.compulsory_education_ends or student.compulsory_education_ends
     if not in_compulsory_education(ends, started):
         return None
     return Referral(
-        referral_id="valpas-" + deterministic_event_id(event.study_right_oid, state, started.isoformat()),
-        student_oid=event.student_oid,
+        referral_id="valpas-" + deterministic_event_id(right.study_right_oid, state, started.isoformat()),
+        student_oid=right.student_oid,
         unit_id=student.unit_id or unknown_unit,
         target=ReferralTarget.VALPAS_NOTIFICATION.value,
         reason_code=VALPAS_REASON[state],
@@ -103,11 +117,8 @@ def valpas_task(
     )
 
 
-def candidates_worth_a_look(events: Sequence[StudyRightStatus], today: date) -> list[StudyRightStatus]:
-    """The events whose current state could need a Valpas task (no store access needed)."""
-    out = []
-    for event in events:
-        period = current_period(event, today)
-        if period is not None and period[1] in VALPAS_STATES:
-            out.append(event)
-    return out
+def worth_a_look(right: StudyRight, today: date) -> bool:
+    """Whether the current state could need a Valpas task (decided without any store access:
+    almost every status is ``lasna``)."""
+    period = current_period(right, today)
+    return period is not None and period[1] in VALPAS_STATES

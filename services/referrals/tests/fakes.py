@@ -1,17 +1,26 @@
-"""In-memory fakes of the referrals service's ports (unit tests and experiments; no I/O)."""
+"""In-memory fakes of the referrals service's ports (unit tests and the in-memory router tests;
+no I/O). Staged events are kept as the outbox would hold them: ``{"id", "body"}``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hoks_referrals import handlers
 from hoks_referrals.adapters.routing_config import load_routing
 from hoks_referrals.domain.referral import Referral
 from hoks_referrals.domain.routing import Candidate
 from hoks_referrals.domain.valpas import StudentFacts
 from hoks_referrals.handlers import Clock, Deps
+from hoks_shared.contracts.sis import StudyRightStatus
+from hoks_shared.store.outbox_writes import Outgoing
 from hoks_testing import samples
+
+
+def entry(outgoing: Outgoing) -> dict[str, Any]:
+    return {"id": outgoing.event_id, "body": outgoing.event.model_dump(mode="json")}
 
 
 class FakeReferrals:
@@ -19,22 +28,22 @@ class FakeReferrals:
         self.stored: dict[str, Referral] = {}
         self.outbox: dict[str, list[dict[str, Any]]] = {}
 
-    async def create(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
+    async def create(self, referral: Referral, events: Sequence[Outgoing]) -> bool:
         if referral.referral_id in self.stored:
             return False
         self.stored[referral.referral_id] = referral
-        self.outbox[referral.referral_id] = list(events)
+        self.outbox[referral.referral_id] = [entry(e) for e in events]
         return True
 
     async def get(self, referral_id: str) -> Referral | None:
         return self.stored.get(referral_id)
 
-    async def save(self, referral: Referral, events: list[dict[str, Any]]) -> bool:
+    async def save(self, referral: Referral, events: Sequence[Outgoing]) -> bool:
         held = self.stored.get(referral.referral_id)
         if held is None or held.version != referral.version - 1:
             return False
         self.stored[referral.referral_id] = referral
-        self.outbox[referral.referral_id] += events
+        self.outbox[referral.referral_id] += [entry(e) for e in events]
         return True
 
     async def all(self) -> list[Referral]:
@@ -52,13 +61,6 @@ class FakeReferrals:
             given = [c for c in checks if c is not None]
             return (not given or any(given)) and (not open_only or r.is_open)
         return [r for r in self.stored.values() if matches(r)]
-
-    async def open_load(self, unit_id: str, target: str) -> dict[str, int]:
-        load: dict[str, int] = {}
-        for r in self.stored.values():
-            if r.is_open and r.unit_id == unit_id and r.target == target and r.assignee_oid:
-                load[r.assignee_oid] = load.get(r.assignee_oid, 0) + 1
-        return load
 
     async def waiting_for_routing(self) -> list[Referral]:
         return [r for r in self.stored.values() if r.waits_for_routing]
@@ -90,10 +92,6 @@ class FakeDirectory:
         return {oid: self.groups[oid] for oid in student_oids if oid in self.groups}
 
 
-def entry(event, event_id):  # noqa: ANN001, ANN201
-    return {"id": event_id, "body": event.model_dump(mode="json")}
-
-
 SNT = samples.SPECIAL_NEEDS
 CURATOR = "1.2.246.562.24.20000000004"
 COUNSELOR = samples.COUNSELOR
@@ -112,6 +110,13 @@ def directory() -> FakeDirectory:
 
 def deps(now: datetime = samples.T0, **over: Any) -> Deps:
     data: dict[str, Any] = dict(referrals=FakeReferrals(), directory=directory(), routing=load_routing(),
-                                outbox_entry=entry, clock=Clock(now))
+                                clock=Clock(now))
     data.update(over)
     return Deps(**data)
+
+
+async def valpas_tasks(events: Sequence[StudyRightStatus], deps: Deps) -> list[str]:
+    """The status events one after another, as the study-rights consumer applies them; the ids
+    of the tasks newly created."""
+    created = [await handlers.make_valpas_task(e, deps) for e in events]
+    return [c for c in created if c is not None]
