@@ -21,6 +21,7 @@ from hoks_scheduler.domain.meeting import Meeting
 from hoks_scheduler.domain.replanning import Change
 from hoks_scheduler.handlers.ports import SchedulerDeps
 from hoks_shared.contracts.meetings import MeetingHeld
+from hoks_shared.store.outbox_writes import Outgoing
 
 COUNSELOR = "1.2.246.562.24.20000000001"
 TEACHER = "1.2.246.562.24.20000000002"
@@ -33,6 +34,8 @@ class FakeMeetings:
     def __init__(self) -> None:
         self.docs: dict[str, Meeting] = {}
         self.outbox: list[dict[str, Any]] = []
+        #: What the real store stages through the Outbox seam, in the order written.
+        self.staged: list[Outgoing] = []
         self.reports: dict[str, dict[str, Any]] = {}
         self.unplaced: dict[str, dict[str, Any]] = {}
         self.away: dict[str, set[date]] = {}
@@ -62,6 +65,7 @@ class FakeMeetings:
                                                               (current is None or current.sequence != previous)):
                 continue
             self.docs[meeting.meeting_id] = meeting
+            self.staged.append(outgoing(change))
             self.outbox.append(entry(change))
             written.append(meeting.meeting_id)
         return written
