@@ -206,6 +206,12 @@ async def _create(deps: Deps, referral: Referral, staff_of: dict[str, list[Candi
     if created:
         log.info("referral made", extra={"referral_id": referral.referral_id, "target": referral.target,
                                          "routed_by": referral.routed_by, "origin": referral.origin})
+    if created and referral.waits_for_routing:
+        # The SIS record it waits for may have landed after the read above, and the SIS
+        # consumer's re-routing (which runs after it writes the record) may have looked before
+        # this write: one more look now. Either that re-routing sees this referral or this look
+        # sees the record, whatever the order, so nothing stays unassigned by timing alone.
+        await _route_again(deps, referral, {})
     return created
 
 
@@ -387,24 +393,26 @@ async def meeting_changed(event: MeetingRescheduled | MeetingCancelled, deps: De
 
 # --- background passes --------------------------------------------------------------------
 
+async def _route_again(deps: Deps, waiting: Referral, staff_of: dict[str, list[Candidate]]) -> bool:
+    """Route a referral that waits for an assignee with what the SIS views know now; True when
+    it changed (its unit became known: made public now; or somebody can take it)."""
+    student = await deps.directory.student(waiting.student_oid)
+    unit = waiting.unit_id if waiting.unit_known else student.unit_id
+    if unit is None:
+        return False  # the student's unit is still unknown
+    teacher = waiting.responsible_teacher_oid or student.responsible_teacher_oid
+    routed = await _routed(deps, replace(waiting, unit_id=unit, responsible_teacher_oid=teacher), staff_of, warn=False)
+    _now, changed = await _apply(deps, waiting.referral_id, lambda r: r.routed(
+        unit, teacher, routed.assignee_oid, routed.routed_by or "unassigned"))
+    return changed
+
+
 async def reroute_waiting(cmd: RerouteWaiting, deps: Deps) -> list[str]:
     """Route again the open referrals without an assignee that ``cmd`` concerns; returns the ids
-    that changed. A referral whose student's unit became known is made public now
-    (``referral-made``). In id order, so a pass does the same in every run."""
-    changed_ids = []
+    that changed. In id order, so a pass does the same in every run."""
     staff_of: dict[str, list[Candidate]] = {}
     waiting = sorted(await deps.referrals.waiting_for_routing(), key=lambda r: r.referral_id)
-    for referral in (r for r in waiting if cmd.concerns(r)):
-        student = await deps.directory.student(referral.student_oid)
-        probe = replace(referral, unit_id=referral.unit_id if referral.unit_known else student.unit_id or "",
-                        responsible_teacher_oid=referral.responsible_teacher_oid or student.responsible_teacher_oid)
-        if not probe.unit_id:
-            continue  # the student's unit is still unknown
-        routed = await _routed(deps, probe, staff_of, warn=False)
-        _after, changed = await _apply(deps, referral.referral_id, lambda r, p=routed: r.routed(
-            p.unit_id, p.responsible_teacher_oid, p.assignee_oid, p.routed_by or "unassigned"))
-        if changed:
-            changed_ids.append(referral.referral_id)
+    changed_ids = [r.referral_id for r in waiting if cmd.concerns(r) and await _route_again(deps, r, staff_of)]
     if changed_ids:
         log.info("referrals routed again", extra={"count": len(changed_ids)})
     return changed_ids
