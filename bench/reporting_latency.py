@@ -5,7 +5,7 @@ Three parts, each with what it is compared against in the same run:
 1. **Query latency at national size.** Synthetic report documents for ``--students`` students
    (default 350,000: ~17,500 responsible teachers of 20, 25 teachers a unit, 5 rounds) are built
    with the service's own roll-up code and written straight to a fresh database; then the unit
-   report (``ReportQueries.unit_report``: 3 reads by ``_id``) and the whole HTTP request
+   report (``handlers.report_reads.unit_report``: 3 reads by ``_id``) and the whole HTTP request
    ``GET /reports/units/{unit}`` (auth, names, JSON) are timed for random units. Baseline: the
    naive design, one raw row per student and round, the per-teacher table computed at query time
    by ``aggregate($match, $group/$sum)`` (``--baseline-rows`` rows, default one round of every student).
@@ -42,11 +42,11 @@ from hoks_reporting.adapters.names import NameLookup  # noqa: E402
 from hoks_reporting.adapters.report_store import MongoReportStore, pack  # noqa: E402
 from hoks_reporting.domain import keys, rollup  # noqa: E402
 from hoks_reporting.domain.contribution import Contribution  # noqa: E402
+from hoks_reporting.adapters.replay import run_replay  # noqa: E402
+from hoks_reporting.adapters.settings import ReportSettings  # noqa: E402
+from hoks_reporting.handlers import report_reads as reads  # noqa: E402
+from hoks_reporting.handlers.ports import AGGREGATES, ReadDeps  # noqa: E402
 from hoks_reporting.main import build  # noqa: E402
-from hoks_reporting.projector import AGGREGATES  # noqa: E402
-from hoks_reporting.replay import run_replay  # noqa: E402
-from hoks_reporting.report_queries import ReportQueries  # noqa: E402
-from hoks_reporting.report_settings import ReportSettings  # noqa: E402
 from hoks_shared.auth import Role  # noqa: E402
 from hoks_shared.contracts import meetings  # noqa: E402
 from hoks_shared.contracts.envelope import envelope_for  # noqa: E402
@@ -172,12 +172,12 @@ async def part_queries(mongodb_url: str, students: int, baseline_rows: int, samp
         raw_units = sorted({r["unit_id"] for r in raw})
         print(f"  baseline: wrote {len(raw):,} raw rows (round 1; {len(raw_units):,} units) in {took:.1f} s")
         rng = random.Random(2)
-        queries = ReportQueries(MongoReportStore(db))
+        read = ReadDeps(MongoReportStore(db))
         report_ms = []
         for _ in range(samples):
             unit = rng.choice(units)
             t = time.perf_counter()
-            report = await queries.unit_report(unit, YEAR, rng.randint(1, 5), AS_OF)
+            report = await reads.unit_report(reads.UnitPeriod(unit, YEAR, rng.randint(1, 5), AS_OF), read)
             report_ms.append(1000 * (time.perf_counter() - t))
             assert len(report["teachers"]) > 0
         detail_ms = []
@@ -185,7 +185,7 @@ async def part_queries(mongodb_url: str, students: int, baseline_rows: int, samp
             unit = rng.choice(units)
             teacher = teacher_oid(int(unit[5:]) * 25 + rng.randint(0, 4))
             t = time.perf_counter()
-            await queries.teacher_detail(unit, teacher, YEAR, 1, AS_OF)
+            await reads.teacher_detail(reads.TeacherPeriod(unit, teacher, YEAR, 1, AS_OF), read)
             detail_ms.append(1000 * (time.perf_counter() - t))
         deps = ReportDeps(MongoReportStore(db), NameLookup(db))
         app = app_for_tests([build_api_router(deps)])

@@ -9,8 +9,8 @@ times:
 
 * **raw read** (the baseline): aiokafka reads every partition of the report's topics from the
   beginning to the end offsets, with the replay's own fetch loop and nothing else (no decoding);
-* **replay**: ``hoks_reporting.replay.rebuild`` — the same read, every record decoded against its
-  contract, the whole history folded in memory by the live ``Projector``, every document written
+* **replay**: ``hoks_reporting.adapters.replay.rebuild`` — the same read, every record decoded against its
+  contract, the whole history folded in memory by the live use case (``apply_events``), every document written
   once into a fresh database of the embedded FerretDB.
 
 ``--verify`` also runs the live service over the topics and then ``replay --verify`` (exit 0 when
@@ -36,9 +36,16 @@ from typing import Any
 from aiokafka import TopicPartition
 from pymongo import AsyncMongoClient
 
+from hoks_reporting.adapters.replay import (
+    ReplayOutcome,
+    end_offsets,
+    live_caught_up,
+    rebuild,
+    records_below,
+    run_replay,
+)
+from hoks_reporting.adapters.settings import ReportSettings
 from hoks_reporting.main import build
-from hoks_reporting.replay import ReplayOutcome, end_offsets, live_caught_up, rebuild, records_below, run_replay
-from hoks_reporting.report_settings import ReportSettings
 from hoks_shared.contracts import meetings, referrals
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.sis import GroupUpserted, StudentUpserted

@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
+from hoks_reporting.adapters.replay import end_offsets, live_caught_up, run_replay
 from hoks_reporting.adapters.report_store import MongoReportStore
+from hoks_reporting.adapters.settings import ReportSettings
+from hoks_reporting.handlers import report_reads as reads
+from hoks_reporting.handlers.ports import AGGREGATES, ReadDeps
 from hoks_reporting.main import build
-from hoks_reporting.projector import AGGREGATES
-from hoks_reporting.replay import run_replay
-from hoks_reporting.report_queries import ReportQueries
-from hoks_reporting.report_settings import ReportSettings
 from hoks_shared.auth import Role
 from hoks_testing.http_server import free_port
 from hoks_shared.contracts import meetings
@@ -62,10 +62,10 @@ async def test_hand_computed_figures_through_kafka_and_replay_equals_live(stack)
     settings = mine.settings("reporting")
     async with running(build, settings) as rt:
         await publish(mine, small_institution())
-        queries = ReportQueries(MongoReportStore(rt.db))
+        read = ReadDeps(MongoReportStore(rt.db))
 
         async def figures_match():
-            report = await queries.unit_report(UNIT, YEAR, 1, AS_OF)
+            report = await reads.unit_report(reads.UnitPeriod(UNIT, YEAR, 1, AS_OF), read)
             rows = {r["teacher_oid"]: r for r in report["teachers"]}
             return (T1 in rows and T2 in rows and pick(rows[T1], EXPECTED_T1) == EXPECTED_T1
                     and pick(rows[T2], EXPECTED_T2) == EXPECTED_T2)
@@ -224,5 +224,10 @@ async def test_the_same_checklist_delivered_twice_counts_once(stack):
             return (applied or 0) + (stale or 0) >= 2 and (applied, stale)
 
         assert await eventually(both_handled, what="both deliveries handled") == (1, 1)
-        report = await ReportQueries(MongoReportStore(rt.db)).unit_report("unit-twice", YEAR, 1, AS_OF)
+
+        # the aggregates follow the entities one hop later (member changes): wait until every stage committed
+        settings = mine.settings("reporting")
+        assert await live_caught_up(settings, await end_offsets(settings), 60)
+        report = await reads.unit_report(reads.UnitPeriod("unit-twice", YEAR, 1, AS_OF),
+                                         ReadDeps(MongoReportStore(rt.db)))
     assert [(r["students_checked"], r["progressing"]) for r in report["teachers"]] == [(2, 1)]

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from hoks_reporting.adapters.replay import compare, end_offsets, live_caught_up, run_replay
+from hoks_reporting.adapters.settings import ReportSettings
 from hoks_reporting.main import build
-from hoks_reporting.replay import compare, end_offsets, live_caught_up, run_replay
-from hoks_reporting.report_settings import ReportSettings
 from hoks_shared.contracts.sis import GroupUpserted
 from hoks_shared.settings import ServiceSettings
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize

@@ -47,7 +47,7 @@ def test_groups_are_read_from_a_services_subscribers():
 
 def test_reporting_groups_name_the_topics_of_the_partitions_a_replica_owns():
     from hoks_reporting.main import build
-    from hoks_reporting.report_settings import ReportSettings
+    from hoks_reporting.adapters.settings import ReportSettings
 
     _, runtime = build(ServiceSettings(service_name="reporting"), ReportSettings(replica=1, replicas=2))
     groups = subscribed_groups(runtime.broker)

@@ -1,10 +1,24 @@
-"""An in-memory report store: documents go through a copy, like through a database."""
+"""An in-memory report store (documents go through a copy, like through a database), and the use
+cases run over it."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
 from typing import Any
+
+from hoks_reporting.handlers.ports import ProjectionDeps, ReadDeps, ReportStore
+from hoks_reporting.handlers.projection import ApplyEvents, apply_events
+from hoks_shared.store.idempotent import ApplyResult
+
+
+async def fold_into(store: ReportStore, events: Sequence[Any]) -> list[ApplyResult]:
+    """The events applied in one process (``apply_events``) to ``store``."""
+    return await apply_events(ApplyEvents(events), ProjectionDeps(store))
+
+
+def reading(store: ReportStore) -> ReadDeps:
+    return ReadDeps(store)
 
 
 class MemoryReportStore:

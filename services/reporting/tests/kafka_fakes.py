@@ -36,6 +36,10 @@ class FakeDeadLetters:
 @dataclass
 class FakeMetrics:
     seen: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[Any] = field(default_factory=list)
+
+    def not_read(self, record: Any) -> None:
+        self.skipped.append(record)
 
     def observe_applied(self, event_type: str, result: str, event_time: Any) -> None:
         self.seen.append((event_type, str(result)))

@@ -7,7 +7,7 @@ from datetime import date
 from hoks_reporting.adapters.business_gauges import meeting_gauges
 from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain import keys
-from hoks_reporting.projector import AGGREGATES
+from hoks_reporting.handlers.ports import AGGREGATES
 from hoks_shared.metrics import ServiceMetrics
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from hoks_reporting.entity_locks import EntityLocks
+from hoks_reporting.adapters.entity_locks import EntityLocks
 
 
 async def test_a_batch_with_other_entities_passes_a_batch_in_progress():

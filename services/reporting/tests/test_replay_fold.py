@@ -8,9 +8,9 @@ import random
 import pytest
 
 from hoks_reporting.adapters.folded_documents import FoldedDocuments
-from hoks_reporting.projector import AGGREGATES, ENTITIES, Projector
+from hoks_reporting.handlers.ports import AGGREGATES, ENTITIES
 
-from .fakes import MemoryReportStore
+from .fakes import MemoryReportStore, fold_into
 from .institution import events as small_institution
 
 
@@ -19,13 +19,12 @@ async def test_one_fold_in_memory_equals_the_live_batches(seed):
     history = small_institution()
     random.Random(seed).shuffle(history)
     live = MemoryReportStore()
-    projector = Projector(live)
     size = 1 + seed
     for start in range(0, len(history), size):
-        await projector.apply(history[start:start + size])
+        await fold_into(live, history[start:start + size])
 
     folded = FoldedDocuments()
-    await Projector(folded).apply(history)
+    await fold_into(folded, history)
 
     for name in (ENTITIES, AGGREGATES):
         assert folded.collections[name] == live.collections[name], name
@@ -37,9 +36,9 @@ async def test_an_aggregate_emptied_by_the_history_is_not_folded_in():
     history = small_institution()
     live = MemoryReportStore()
     for event in history:
-        await Projector(live).apply([event])
+        await fold_into(live, [event])
     folded = FoldedDocuments()
-    await Projector(folded).apply(history)
+    await fold_into(folded, history)
     assert all(doc["members"] for doc in folded.collections[AGGREGATES].values())
     assert set(folded.collections[AGGREGATES]) == set(live.collections[AGGREGATES])
 
@@ -47,13 +46,12 @@ async def test_an_aggregate_emptied_by_the_history_is_not_folded_in():
 def test_the_history_decoder_checks_a_repeated_body_without_decoding_it_again():
     from dataclasses import replace
 
-    from hoks_reporting.event_decoding import HistoryDecoder
-    from hoks_shared.topics import TopicNaming
+    from hoks_reporting.adapters.event_decoding import HistoryDecoder
 
     from .kafka_fakes import PREFIX, record_of
 
     first = record_of(small_institution()[0])
-    decoder = HistoryDecoder(TopicNaming(PREFIX))
+    decoder = HistoryDecoder()
     event = decoder(first)
     assert event is not None and event == small_institution()[0]
     again = record_of(small_institution()[0])  # another envelope (id, time), the same body

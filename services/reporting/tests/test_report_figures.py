@@ -8,19 +8,18 @@ import random
 
 import pytest
 
-from hoks_reporting.projector import AGGREGATES, Projector
-from hoks_reporting.report_queries import ReportQueries
+from hoks_reporting.handlers import report_reads as reads
+from hoks_reporting.handlers.ports import AGGREGATES
 from hoks_shared.store.idempotent import ApplyResult
 
-from .fakes import MemoryReportStore
+from .fakes import MemoryReportStore, fold_into, reading
 from .institution import AS_OF, C1, S1, S2, S3, S4, T1, T2, UNIT, YEAR, events
 
 
 async def project(history, batch: int = 7) -> MemoryReportStore:
     store = MemoryReportStore()
-    projector = Projector(store)
     for start in range(0, len(history), batch):
-        await projector.apply(history[start:start + batch])
+        await fold_into(store, history[start:start + batch])
     return store
 
 
@@ -40,7 +39,7 @@ def pick(row, names):
 
 async def test_per_teacher_report_matches_the_hand_computed_figures():
     store = await project(events())
-    report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
+    report = await reads.unit_report(reads.UnitPeriod(UNIT, YEAR, 1, AS_OF), reading(store))
     rows = {r["teacher_oid"]: r for r in report["teachers"]}
     assert set(rows) == {T1, T2}
     assert pick(rows[T1], EXPECTED_T1) == EXPECTED_T1
@@ -53,7 +52,7 @@ async def test_per_teacher_report_matches_the_hand_computed_figures():
 
 async def test_round_without_checklists_shows_status_and_year_meetings_only():
     store = await project(events())
-    report = await ReportQueries(store).unit_report(UNIT, YEAR, 2, AS_OF)
+    report = await reads.unit_report(reads.UnitPeriod(UNIT, YEAR, 2, AS_OF), reading(store))
     t1 = next(r for r in report["teachers"] if r["teacher_oid"] == T1)
     assert (t1["students_checked"], t1["students"], t1["group_meetings_planned"]) == (0, 2, 1)
 
@@ -71,7 +70,7 @@ async def test_any_order_and_batching_of_the_history_gives_identical_documents()
 async def test_applying_the_whole_history_again_changes_nothing():
     store = await project(events())
     before = {k: dict(v) for k, v in store.collections.items()}
-    results = await Projector(store).apply(events())
+    results = await fold_into(store, events())
     assert set(results) == {ApplyResult.STALE}
     assert store.collections == before
 
@@ -83,7 +82,6 @@ async def test_a_crash_between_aggregates_and_entities_is_repaired_by_the_redeli
     class CrashBeforeEntities(MemoryReportStore):
         pass
 
-    crashing = Projector(store)
     original_save = store.save
 
     async def save(collection, docs):
@@ -93,22 +91,21 @@ async def test_a_crash_between_aggregates_and_entities_is_repaired_by_the_redeli
 
     store.save = save  # type: ignore[method-assign]
     with pytest.raises(ConnectionError):
-        await crashing.apply(history[10:])
+        await fold_into(store, history[10:])
     store.save = original_save  # type: ignore[method-assign]
-    await Projector(store).apply(history[10:])  # redelivered
+    await fold_into(store, history[10:])  # redelivered
     assert store.collections == (await project(history)).collections
 
 
 async def test_teacher_drill_down_groups_and_students():
     store = await project(events())
-    queries = ReportQueries(store)
-    detail = await queries.teacher_detail(UNIT, T1, YEAR, 1, AS_OF)
+    detail = await reads.teacher_detail(reads.TeacherPeriod(UNIT, T1, YEAR, 1, AS_OF), reading(store))
     assert detail["found"]
     assert [g["group_id"] for g in detail["groups"]] == ["G1"]
     # a student-level meeting belongs to the teacher, not to a group
     assert pick(detail["groups"][0], EXPECTED_T1) == {**EXPECTED_T1, "student_meetings_held": 0}
     assert pick(detail["total"], EXPECTED_T1) == EXPECTED_T1
-    students = await queries.group_students(UNIT, T1, "G1", YEAR, 1, AS_OF)
+    students = await reads.group_students(reads.GroupPeriod(UNIT, T1, "G1", YEAR, 1, AS_OF), reading(store))
     by_oid = {s["student_oid"]: s for s in students}
     # S2 moved to T2 but its round-1 row stays with the teacher whose meeting checked it
     assert set(by_oid) == {S1, S2, S3}
@@ -116,20 +113,20 @@ async def test_teacher_drill_down_groups_and_students():
     assert not by_oid[S2]["active"] and by_oid[S2]["hoks_update_needed"]
     assert by_oid[S3]["hoks_not_updated"] and not by_oid[S3]["committed"] and by_oid[S3]["referrals_closed"] == 1
     assert by_oid[S1]["hoks_updated_month"] == "2026-09"
-    t2 = await queries.group_students(UNIT, T2, "G2", YEAR, 1, AS_OF)
+    t2 = await reads.group_students(reads.GroupPeriod(UNIT, T2, "G2", YEAR, 1, AS_OF), reading(store))
     assert {s["student_oid"] for s in t2 if s["active"]} == {S2, S4}
 
 
 async def test_counselor_workload_units_periods_and_trends():
     store = await project(events())
-    queries = ReportQueries(store)
-    assert await queries.counselors(UNIT, YEAR) == [{
+    read = reading(store)
+    assert await reads.counselors(reads.UnitYear(UNIT, YEAR), read) == [{
         "counselor_oid": C1, "students_checked": 5, "group_meetings_planned": 2, "group_meetings_held": 2,
         "student_meetings_planned": 1, "student_meetings_held": 1}]
-    assert await queries.units() == [{"unit_id": UNIT, "students": 4, "groups": 2}]
+    assert await reads.units(reads.AllUnits(), read) == [{"unit_id": UNIT, "students": 4, "groups": 2}]
     # round 2's meetings were all cancelled: nothing to report, no period
-    assert {(p["academic_year"], p["round"]) for p in await queries.periods(UNIT)} == {(YEAR, 1)}
-    trend = await queries.trends(UNIT)
+    assert {(p["academic_year"], p["round"]) for p in await reads.periods(reads.OfUnit(UNIT), read)} == {(YEAR, 1)}
+    trend = await reads.trends(reads.OfUnit(UNIT), read)
     assert [(t["round"], t["students_checked"], t["committed_pct"], t["progressing_pct"]) for t in trend] == [
         (1, 5, 80, 80)]
 

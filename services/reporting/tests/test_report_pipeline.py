@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
-from hoks_reporting.adapters.internal_topics import change_records, read_change
+from hoks_reporting.adapters.entity_locks import EntityLocks
+from hoks_reporting.adapters.internal_topics import MemberChangeTopic, change_records, read_change
 from hoks_reporting.domain.shares import owned_partitions
-from hoks_reporting.pipeline import Pipeline
-from hoks_reporting.projector import AGGREGATES, ENTITIES, Projector
-from hoks_reporting.report_queries import ReportQueries
+from hoks_reporting.handlers import report_reads as reads
+from hoks_reporting.handlers.ports import AGGREGATES, ENTITIES, ReportStore, StageDeps
+from hoks_reporting.subscribers import ReportStages
 
-from .fakes import MemoryReportStore
+from .fakes import MemoryReportStore, fold_into, reading
 from .institution import AS_OF, T1, UNIT, YEAR, checklist, row
 from .institution import events as small_institution
 from .kafka_fakes import FakeRuntime, Record, record_of
@@ -69,18 +70,24 @@ class WritesOf:
         await self.store.delete(collection, ids)
 
 
+def stages_of(cluster: Cluster, store: ReportStore) -> ReportStages:
+    """One replica's stages over ``store``, publishing to the simulated broker."""
+    runtime = FakeRuntime()
+    deps = StageDeps(store, MemberChangeTopic(cluster.send, runtime.naming), EntityLocks())
+    return ReportStages(deps, runtime, cluster.send)  # type: ignore[arg-type]
+
+
 def replicas_of(cluster: Cluster, store: MemoryReportStore, n: int,
-                writers: dict[str, set[int]] | None = None) -> list[tuple[Pipeline, set[int]]]:
+                writers: dict[str, set[int]] | None = None) -> list[tuple[ReportStages, set[int]]]:
     out = []
     writers = defaultdict(set) if writers is None else writers
     for replica in range(n):
-        runtime = FakeRuntime()
-        pipeline = Pipeline(Projector(WritesOf(store, replica, writers)), runtime, cluster.send)  # type: ignore[arg-type]
-        out.append((pipeline, set(owned_partitions(replica, n, PARTITIONS))))
+        out.append((stages_of(cluster, WritesOf(store, replica, writers)),  # type: ignore[arg-type]
+                    set(owned_partitions(replica, n, PARTITIONS))))
     return out
 
 
-async def run(cluster: Cluster, replicas: list[tuple[Pipeline, set[int]]], rng: random.Random) -> None:
+async def run(cluster: Cluster, replicas: list[tuple[ReportStages, set[int]]], rng: random.Random) -> None:
     """Deliver batches until every partition is consumed: a random owned partition at a time."""
     while pending := cluster.pending():
         topic, partition = rng.choice(pending)
@@ -120,7 +127,7 @@ async def test_any_number_of_replicas_gives_the_documents_of_one_process(replica
     history = two_units()
     random.Random(seed).shuffle(history)
     one = MemoryReportStore()
-    await Projector(one).apply(history)
+    await fold_into(one, history)
     writers: dict[str, set[int]] = defaultdict(set)
     staged = await documents_after(history, replicas, seed, writers)
     for name in (ENTITIES, AGGREGATES):
@@ -141,7 +148,7 @@ async def test_a_checklist_is_split_per_student_and_each_row_reaches_the_student
     await run(cluster, replicas, random.Random(7))
     row_partitions = {p for (topic, p) in cluster.logs if topic.endswith("checklist-rows.v1")}
     assert len(row_partitions) > 1  # the rows went to several students' partitions
-    report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
+    report = await reads.unit_report(reads.UnitPeriod(UNIT, YEAR, 1, AS_OF), reading(store))
     assert report["total"]["students_checked"] == 6
     observed = [seen for pipeline, _ in replicas for seen in pipeline.runtime.metrics.seen]
     assert observed == [("checklist-completed", "applied")]  # one checklist, observed once
@@ -160,7 +167,7 @@ async def test_a_broken_record_is_dead_lettered_and_the_rest_of_the_batch_applie
         cluster.place(record)
     await run(cluster, [(pipeline, set(range(PARTITIONS)))], random.Random(1))
     assert [r for r, _ in pipeline.runtime.dead_letters.dead] == [broken, no_headers]
-    report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
+    report = await reads.unit_report(reads.UnitPeriod(UNIT, YEAR, 1, AS_OF), reading(store))
     assert report["total"]["students_checked"] == 2
 
 
@@ -193,7 +200,7 @@ class EntitiesFailOnce(MemoryReportStore):
 async def test_a_crash_between_the_member_changes_and_the_entities_is_repaired_by_the_redelivery():
     history = two_units()
     one = MemoryReportStore()
-    await Projector(one).apply(history)
+    await fold_into(one, history)
     cluster, store = Cluster(), EntitiesFailOnce()
     [(pipeline, _)] = replicas_of(cluster, store, 1)
     records = []
@@ -228,11 +235,11 @@ class Interleaving(WritesOf):
         await super().save(collection, docs)
 
 
-async def run_lanes_at_once(cluster: Cluster, pipelines: list[tuple[Pipeline, set[int]]], rng: random.Random) -> None:
+async def run_lanes_at_once(cluster: Cluster, pipelines: list[tuple[ReportStages, set[int]]], rng: random.Random) -> None:
     """Every replica's three consumers (domain lane, SIS lane, aggregates) as concurrent tasks."""
     busy = [0]
 
-    async def consume(pipeline: Pipeline, owned: set[int], lane: str) -> None:
+    async def consume(pipeline: ReportStages, owned: set[int], lane: str) -> None:
         def mine(topic: str) -> bool:
             if topic == pipeline.changes_topic:
                 return lane == "aggregates"
@@ -268,7 +275,7 @@ async def test_the_lanes_of_each_replica_running_at_once_give_the_documents_of_o
     history = two_units()
     random.Random(seed).shuffle(history)
     one = MemoryReportStore()
-    await Projector(one).apply(history)
+    await fold_into(one, history)
     cluster, store, writers = Cluster(), MemoryReportStore(), defaultdict(set)
     for event in history:
         record = record_of(event)
@@ -276,8 +283,7 @@ async def test_the_lanes_of_each_replica_running_at_once_give_the_documents_of_o
         cluster.place(record)
     pipelines = []
     for replica in range(replicas):
-        projector = Projector(Interleaving(store, replica, writers))  # type: ignore[arg-type]
-        pipelines.append((Pipeline(projector, FakeRuntime(), cluster.send),  # type: ignore[arg-type]
+        pipelines.append((stages_of(cluster, Interleaving(store, replica, writers)),  # type: ignore[arg-type]
                           set(owned_partitions(replica, replicas, PARTITIONS))))
     await asyncio.wait_for(run_lanes_at_once(cluster, pipelines, random.Random(seed)), 30)
     for name in (ENTITIES, AGGREGATES):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import random
 
-from hoks_reporting.report_queries import ReportQueries
+from hoks_reporting.handlers import report_reads as reads
 
 from .institution import AS_OF, UNIT, YEAR, scheduled, student
+from .fakes import reading
 from .test_report_figures import project
 
 T1, T2 = "1.2.246.562.24.20000000031", "1.2.246.562.24.20000000032"
@@ -33,7 +34,7 @@ async def test_the_target_sums_each_groups_rounds_and_defaults_for_groups_not_pl
         events = history() + history()[4:6]
         random.Random(seed).shuffle(events)
         store = await project(events, batch=3)
-        report = await ReportQueries(store).unit_report(UNIT, YEAR, 1, AS_OF)
+        report = await reads.unit_report(reads.UnitPeriod(UNIT, YEAR, 1, AS_OF), reading(store))
         rows = {r["teacher_oid"]: r for r in report["teachers"]}
         assert rows[T1]["groups"] == 2 and rows[T1]["group_meetings_target"] == 3 + 5
         assert rows[T2]["groups"] == 1 and rows[T2]["group_meetings_target"] == 5  # NEW1: not planned, default

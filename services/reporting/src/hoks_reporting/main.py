@@ -13,15 +13,15 @@ import sys
 from faststream.asgi import AsgiFastStream
 
 from hoks_reporting.adapters.business_gauges import meeting_gauges
+from hoks_reporting.adapters.entity_locks import EntityLocks
 from hoks_reporting.adapters.http_api import ReportDeps, build_api_router
-from hoks_reporting.adapters.internal_topics import ensure_internal_topics
+from hoks_reporting.adapters.internal_topics import MemberChangeTopic, broker_send, ensure_internal_topics
 from hoks_reporting.adapters.names import NameLookup
 from hoks_reporting.adapters.report_store import CachedReportStore, MongoReportStore
+from hoks_reporting.adapters.settings import ReportSettings
 from hoks_reporting.adapters.web_pages import build_page_router
-from hoks_reporting.pipeline import Pipeline, broker_send
-from hoks_reporting.projector import Projector
-from hoks_reporting.report_settings import ReportSettings
-from hoks_reporting.subscribers import build_router
+from hoks_reporting.handlers.ports import StageDeps
+from hoks_reporting.subscribers import ReportStages, build_router
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
 from hoks_shared.sisviews.ingest import build_sis_router
@@ -40,19 +40,19 @@ def build(settings: ServiceSettings | None = None,
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
     report = report or ReportSettings()
     store = MongoReportStore(runtime.db)
-    cached = CachedReportStore(store)
-    projector = Projector(cached, report.student_rules())
+    send = broker_send(runtime)
+    stages = ReportStages(StageDeps(CachedReportStore(store), MemberChangeTopic(send, runtime.naming), EntityLocks(),
+                                    report.student_rules()), runtime, send)
     views = SisViews(runtime.db)
     deps = ReportDeps(store, NameLookup(runtime.db), report.figure_rules())
     # operations: group meetings planned/held per round of this academic year (hoks_meetings_*)
     runtime.add_gauge_refresher("meetings-per-round", meeting_gauges(store), every_s=60.0)
-    pipeline = Pipeline(projector, runtime, broker_send(runtime))
 
     async def internal_topics(runtime: ServiceRuntime) -> None:
         await ensure_internal_topics(runtime.settings, report.partitions)
 
     app = create_app(runtime,
-                     [build_router(runtime, pipeline, report), build_sis_router(runtime, views, SIS_TOPICS)],
+                     [build_router(runtime, stages, report), build_sis_router(runtime, views, SIS_TOPICS)],
                      indexed=[store, views], on_startup=[internal_topics],
                      http_routers=[build_api_router(deps), build_page_router(deps)],
                      http_title="HOKS follow-up: reporting",
@@ -65,7 +65,7 @@ def build(settings: ServiceSettings | None = None,
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "replay":
-        from hoks_reporting.replay import FOLD_EVERY, run_replay
+        from hoks_reporting.adapters.replay import FOLD_EVERY, run_replay
 
         parser = argparse.ArgumentParser(prog="hoks-reporting replay",
                                          description="Rebuild the report from the topics (offset 0) into a "

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from hoks_reporting.domain import keys
 from hoks_reporting.domain.contribution import academic_year
-from hoks_reporting.projector import AGGREGATES
+from hoks_reporting.handlers.ports import AGGREGATES
 from hoks_shared.metrics import ServiceMetrics, set_gauge_values
 
 

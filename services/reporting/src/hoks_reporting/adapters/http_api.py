@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from hoks_reporting.adapters import access, exports
+from hoks_reporting.adapters import exports
 from hoks_reporting.adapters.api_models import (
     CounselorRow,
     Period,
@@ -17,11 +17,14 @@ from hoks_reporting.adapters.api_models import (
     UnitReport,
     UnitSummary,
 )
+from hoks_reporting.adapters.http_errors import domain_refusals
 from hoks_reporting.adapters.names import NameLookup
 from hoks_reporting.adapters.selection import UNIT_PATTERN, Sel, Selection, selection
 from hoks_reporting.adapters.translations import TRANSLATIONS
+from hoks_reporting.domain import access
 from hoks_reporting.domain.figures import FigureRules
-from hoks_reporting.report_queries import ReportQueries, ReportReader
+from hoks_reporting.handlers import report_reads as reads
+from hoks_reporting.handlers.ports import ReadDeps, ReportReader
 from hoks_shared.auth import Allow, AuditDep, Principal, Role
 from hoks_shared.contracts.identifiers import OID_PATTERN
 from hoks_shared.web.i18n import language_of, translator
@@ -37,14 +40,15 @@ class ReportDeps:
     names: NameLookup
     rules: FigureRules = FigureRules()
 
-    def queries(self, sel: Selection) -> ReportQueries:
-        return ReportQueries(self.reader, sel.rules(self.rules))
+    def reads(self, sel: Selection) -> ReadDeps:
+        """The read use cases' deps, with the figure rules the request chose."""
+        return ReadDeps(self.reader, sel.rules(self.rules))
 
 
 async def unit_report(deps: ReportDeps, unit_id: str, sel: Selection) -> dict:
-    queries = deps.queries(sel)
-    year, round_ = await sel.resolve(queries, unit_id)
-    report = await queries.unit_report(unit_id, year, round_, sel.as_of)
+    read = deps.reads(sel)
+    year, round_ = await sel.resolve(read, unit_id)
+    report = await reads.unit_report(reads.UnitPeriod(unit_id, year, round_, sel.as_of), read)
     names = await deps.names.staff(r["teacher_oid"] for r in report["teachers"])
     for row in report["teachers"]:
         row["teacher_name"] = names.get(row["teacher_oid"]) if row["teacher_oid"] else None
@@ -54,9 +58,9 @@ async def unit_report(deps: ReportDeps, unit_id: str, sel: Selection) -> dict:
 async def group_students(deps: ReportDeps, principal: Principal, audit: AuditDep, unit_id: str, teacher_oid: str,
                          group_id: str, sel: Selection, endpoint: str) -> list[dict]:
     """The students of a group (student-level: each one is recorded in the audit trail)."""
-    queries = deps.queries(sel)
-    year, round_ = await sel.resolve(queries, unit_id)
-    rows = await queries.group_students(unit_id, teacher_oid, group_id, year, round_, sel.as_of)
+    read = deps.reads(sel)
+    year, round_ = await sel.resolve(read, unit_id)
+    rows = await reads.group_students(reads.GroupPeriod(unit_id, teacher_oid, group_id, year, round_, sel.as_of), read)
     if access.sees_student_names(principal, unit_id, teacher_oid):
         names = await deps.names.students(r["student_oid"] for r in rows)
         for row in rows:
@@ -68,12 +72,12 @@ async def group_students(deps: ReportDeps, principal: Principal, audit: AuditDep
 
 
 def build_api_router(deps: ReportDeps) -> APIRouter:
-    router = APIRouter(prefix="/reports", tags=["reports"])
+    router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[domain_refusals])
     anyone = Allow(*access.REPORT_ROLES, Role.INTEGRATION_CLIENT, scope="reports:read")
 
     @router.get("/units", response_model=list[UnitSummary], summary="Units the caller may follow")
     async def units(principal: Principal = Depends(anyone)) -> list[dict]:
-        return [u for u in await deps.queries(selection()).units()
+        return [u for u in await reads.units(reads.AllUnits(), deps.reads(selection()))
                 if access.sees_unit(principal, u["unit_id"]) or Role.INTEGRATION_CLIENT in principal.roles]
 
     async def _export(request: Request, principal: Principal, unit_id: str, sel: Selection, kind: str,
@@ -120,21 +124,21 @@ def build_api_router(deps: ReportDeps) -> APIRouter:
     async def periods(unit_id: UnitId, principal: Principal = Depends(anyone)) -> list[dict]:
         if Role.INTEGRATION_CLIENT not in principal.roles:
             access.ensure_unit(principal, unit_id)
-        return await deps.queries(selection()).periods(unit_id)
+        return await reads.periods(reads.OfUnit(unit_id), deps.reads(selection()))
 
     @router.get("/units/{unit_id}/trends", response_model=list[TrendPoint], summary="The unit across rounds and years")
     async def trends(unit_id: UnitId, principal: Principal = Depends(anyone)) -> list[dict]:
         if Role.INTEGRATION_CLIENT not in principal.roles:
             access.ensure_unit(principal, unit_id)
-        return await deps.queries(selection()).trends(unit_id)
+        return await reads.trends(reads.OfUnit(unit_id), deps.reads(selection()))
 
     @router.get("/units/{unit_id}/counselors", response_model=list[CounselorRow], summary="Counselor workload")
     async def counselors(unit_id: UnitId, sel: Sel,
                          principal: Principal = Depends(Allow(*access.UNIT_ROLES))) -> list[dict]:
         access.ensure_unit(principal, unit_id)
-        queries = deps.queries(sel)
-        year, _ = await sel.resolve(queries, unit_id)
-        rows = await queries.counselors(unit_id, year)
+        read = deps.reads(sel)
+        year, _ = await sel.resolve(read, unit_id)
+        rows = await reads.counselors(reads.UnitYear(unit_id, year), read)
         names = await deps.names.staff(r["counselor_oid"] for r in rows)
         return [{**r, "counselor_name": names.get(r["counselor_oid"])} for r in rows]
 
@@ -143,9 +147,9 @@ def build_api_router(deps: ReportDeps) -> APIRouter:
     async def teacher(unit_id: UnitId, teacher_oid: TeacherOid, sel: Sel,
                       principal: Principal = Depends(Allow(*access.REPORT_ROLES))) -> dict:
         access.ensure_teacher(principal, unit_id, teacher_oid)
-        queries = deps.queries(sel)
-        year, round_ = await sel.resolve(queries, unit_id)
-        detail = await queries.teacher_detail(unit_id, teacher_oid, year, round_, sel.as_of)
+        read = deps.reads(sel)
+        year, round_ = await sel.resolve(read, unit_id)
+        detail = await reads.teacher_detail(reads.TeacherPeriod(unit_id, teacher_oid, year, round_, sel.as_of), read)
         detail["teacher_name"] = (await deps.names.staff([teacher_oid])).get(teacher_oid)
         return detail
 

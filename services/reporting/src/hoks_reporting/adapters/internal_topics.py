@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from hoks_reporting.adapters.event_decoding import CHECKLIST_ROWS, REPORT_TOPICS
 from hoks_reporting.domain import keys
 from hoks_reporting.domain.contribution import Contribution
-from hoks_reporting.event_decoding import CHECKLIST_ROWS, REPORT_TOPICS
-from hoks_reporting.projector import Changes
+from hoks_reporting.domain.projection import Changes
 from hoks_shared.contracts.meetings import ChecklistCompleted
 from hoks_shared.messaging.security import aiokafka_options
+from hoks_shared.runtime.service import ServiceRuntime
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.topics import DLQ_SUFFIX, TopicNaming
 
@@ -37,6 +38,36 @@ INTERNAL = (CHECKLIST_ROWS, MEMBER_CHANGES)
 METADATA_TRIES = 50
 #: header of a checklist row record: the row's position in its checklist
 ROW_HEADER = "hoks_row"
+
+
+#: Hands one record (topic, key, value, headers) to the producer; returns its acknowledgement, to
+#: await with the others (so a batch's records are sent at once, then confirmed together).
+Send = Callable[[str, str, bytes, dict[str, str]], Awaitable[Awaitable[Any]]]
+
+
+def broker_send(runtime: ServiceRuntime) -> Send:
+    """``Send`` through the service's broker (acks from every in-sync replica, idempotent)."""
+    async def send(topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        return await runtime.broker.publish(value, topic=topic, key=key.encode(), headers=headers,
+                                            no_confirm=True)
+    return send
+
+
+async def send_all(send: Send, records: list[tuple[str, str, bytes, dict[str, str]]]) -> None:
+    acks = [await send(*record) for record in records]
+    await asyncio.gather(*acks)
+
+
+class MemberChangeTopic:
+    """``handlers.ports.MemberChanges`` on ``hoks.reporting.member-changes.v1``: each change keyed by
+    the owner of its aggregate, so it reaches the one replica that writes that aggregate."""
+
+    def __init__(self, send: Send, naming: TopicNaming) -> None:
+        self.send = send
+        self.topic = naming.prefix + MEMBER_CHANGES
+
+    async def publish(self, changes: Changes) -> None:
+        await send_all(self.send, [(self.topic, key, value, {}) for key, value in change_records(changes)])
 
 
 class PartitionMismatch(RuntimeError):

@@ -22,15 +22,19 @@ from typing import Any
 from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from hoks_reporting.projector import AGGREGATES, ENTITIES
+from hoks_reporting.handlers.ports import AGGREGATES, ENTITIES
 from hoks_shared.store.limits import WRITE_CHUNK
 
 COLLECTIONS = (ENTITIES, AGGREGATES)
 PACKED = ("members", "totals", "state", "contrib")
 
 
+#: one encoder for every packed field (``json.dumps`` with options builds a new one per call)
+_PACKER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+
+
 def pack(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: (json.dumps(v, sort_keys=True, separators=(",", ":")) if k in PACKED else v) for k, v in doc.items()}
+    return {k: (_PACKER.encode(v) if k in PACKED else v) for k, v in doc.items()}
 
 
 def unpack(doc: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from fastapi import Depends, HTTPException, Query
 
 from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain.figures import FigureRules
-from hoks_reporting.report_queries import ReportQueries
+from hoks_reporting.handlers import report_reads
+from hoks_reporting.handlers.ports import ReadDeps
 
 YEAR_PATTERN = r"^\d{4}-\d{4}$"
 UNIT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
@@ -23,17 +24,17 @@ class Selection:
     as_of: date
     stale_months: int
 
-    async def resolve(self, queries: ReportQueries, unit_id: str) -> tuple[str, int]:
+    async def resolve(self, reads: ReadDeps, unit_id: str) -> tuple[str, int]:
         """The asked year (default: the year of ``as_of``) and round (default: the latest round whose
         checklists have been filled in; before any, the first round with figures — planned
         meetings alone make figures for every round of the year)."""
         year = self.year or academic_year(self.as_of)
         if self.round is not None:
             return year, self.round
-        checked = [t["round"] for t in await queries.trends(unit_id) if t["academic_year"] == year and t["round"] > 0]
+        checked = [t["round"] for t in await report_reads.trends(report_reads.OfUnit(unit_id), reads) if t["academic_year"] == year and t["round"] > 0]
         if checked:
             return year, max(checked)
-        rounds = [p["round"] for p in await queries.periods(unit_id) if p["academic_year"] == year and p["round"] > 0]
+        rounds = [p["round"] for p in await report_reads.periods(report_reads.OfUnit(unit_id), reads) if p["academic_year"] == year and p["round"] > 0]
         return year, min(rounds, default=1)
 
     def rules(self, base: FigureRules) -> FigureRules:

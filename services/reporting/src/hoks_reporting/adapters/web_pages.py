@@ -9,13 +9,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from hoks_reporting.adapters import access
 from hoks_reporting.adapters.http_api import GroupId, ReportDeps, TeacherOid, UnitId, group_students, unit_report
+from hoks_reporting.adapters.http_errors import domain_refusals
 from hoks_reporting.adapters.selection import Sel, Selection, selection
 from hoks_reporting.adapters.trend_chart import TICKS, selectable_rounds, trend_slots
 from hoks_reporting.adapters.translations import TRANSLATIONS
+from hoks_reporting.domain import access
 from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain.figures import FIGURES, percent
+from hoks_reporting.handlers import report_reads as reads
 from hoks_shared.auth import AllowPage, AuditDep, Principal, Role
 from hoks_shared.web.render import render, ui_settings
 
@@ -44,11 +46,11 @@ def _bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def build_page_router(deps: ReportDeps) -> APIRouter:
-    router = APIRouter(prefix="/ui/reports", include_in_schema=False)
+    router = APIRouter(prefix="/ui/reports", include_in_schema=False, dependencies=[domain_refusals])
 
     @router.get("", response_class=HTMLResponse)
     async def home(request: Request, principal: Principal = Depends(AllowPage(*access.REPORT_ROLES))) -> Response:
-        units = [u for u in await deps.queries(selection()).units() if access.sees_unit(principal, u["unit_id"])]
+        units = [u for u in await reads.units(reads.AllUnits(), deps.reads(selection())) if access.sees_unit(principal, u["unit_id"])]
         if len(units) == 1:
             return RedirectResponse(f"/ui/reports/units/{units[0]['unit_id']}", status_code=303)
         own = sorted(principal.unit_ids) if not units and principal.staff_oid else []
@@ -59,12 +61,12 @@ def build_page_router(deps: ReportDeps) -> APIRouter:
     async def unit_page(request: Request, unit_id: UnitId, sel: Sel,
                         principal: Principal = Depends(AllowPage(*access.REPORT_ROLES))) -> Response:
         access.ensure_unit(principal, unit_id)
-        queries = deps.queries(sel)
+        read = deps.reads(sel)
         report = await unit_report(deps, unit_id, sel)
-        periods = await queries.periods(unit_id)
-        trends = await queries.trends(unit_id)
+        periods = await reads.periods(reads.OfUnit(unit_id), read)
+        trends = await reads.trends(reads.OfUnit(unit_id), read)
         year, round_ = report["academic_year"], report["round"]
-        counselors = await queries.counselors(unit_id, year)
+        counselors = await reads.counselors(reads.UnitYear(unit_id, year), read)
         counselor_names = await deps.names.staff(c["counselor_oid"] for c in counselors)
         rounds = selectable_rounds(periods, year, round_)
         return render(request, TEMPLATES, "unit.html", {
@@ -80,9 +82,9 @@ def build_page_router(deps: ReportDeps) -> APIRouter:
     async def teacher_page(request: Request, unit: UnitId, teacher_oid: TeacherOid, sel: Sel,
                            principal: Principal = Depends(AllowPage(*access.REPORT_ROLES))) -> Response:
         access.ensure_teacher(principal, unit, teacher_oid)
-        queries = deps.queries(sel)
-        year, round_ = await sel.resolve(queries, unit)
-        detail = await queries.teacher_detail(unit, teacher_oid, year, round_, sel.as_of)
+        read = deps.reads(sel)
+        year, round_ = await sel.resolve(read, unit)
+        detail = await reads.teacher_detail(reads.TeacherPeriod(unit, teacher_oid, year, round_, sel.as_of), read)
         if not detail["found"]:
             raise HTTPException(404, detail=f"no figures for teacher {teacher_oid} in unit {unit}")
         name = (await deps.names.staff([teacher_oid])).get(teacher_oid)
@@ -94,8 +96,7 @@ def build_page_router(deps: ReportDeps) -> APIRouter:
     async def group_page(request: Request, unit: UnitId, teacher_oid: TeacherOid, group_id: GroupId, sel: Sel,
                          audit: AuditDep, principal: Principal = Depends(AllowPage(*access.REPORT_ROLES))) -> Response:
         access.ensure_teacher(principal, unit, teacher_oid)
-        queries = deps.queries(sel)
-        year, round_ = await sel.resolve(queries, unit)
+        year, round_ = await sel.resolve(deps.reads(sel), unit)
         rows = await group_students(deps, principal, audit, unit, teacher_oid, group_id, sel,
                                     "GET /ui/reports/units/{unit}/teachers/{teacher_oid}/groups/{group_id}")
         if not rows:

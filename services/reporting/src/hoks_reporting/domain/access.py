@@ -1,4 +1,4 @@
-"""Who may see which part of the report (object-level checks on top of the endpoint roles).
+"""Who may see which part of the report (object-level checks on top of the endpoint roles; pure).
 
 * Education manager: the units in their token; director: every unit.
 * Counselor: the figures of their own units (read-only, no student names): they convene the
@@ -9,8 +9,7 @@
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
-
+from hoks_reporting.domain.errors import NoAccess
 from hoks_shared.auth import Principal, Role
 
 REPORT_ROLES = (Role.EDUCATION_MANAGER, Role.DIRECTOR, Role.COUNSELOR, Role.RESPONSIBLE_TEACHER)
@@ -24,14 +23,13 @@ def sees_unit(principal: Principal, unit_id: str) -> bool:
 
 def ensure_unit(principal: Principal, unit_id: str) -> None:
     if not sees_unit(principal, unit_id):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"no access to the report of unit {unit_id}")
+        raise NoAccess(f"no access to the report of unit {unit_id}")
 
 
 def ensure_teacher(principal: Principal, unit_id: str, teacher_oid: str) -> None:
     if sees_unit(principal, unit_id) or principal.is_person(teacher_oid):
         return
-    raise HTTPException(status.HTTP_403_FORBIDDEN,
-                        detail=f"no access to teacher {teacher_oid} in unit {unit_id}: own figures only")
+    raise NoAccess(f"no access to teacher {teacher_oid} in unit {unit_id}: own figures only")
 
 
 def sees_student_names(principal: Principal, unit_id: str, teacher_oid: str) -> bool:

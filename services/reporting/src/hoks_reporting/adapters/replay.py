@@ -1,6 +1,6 @@
 """Rebuild the report from the topics, from offset 0, into a fresh database; compare with live.
 
-The same decoding and the same ``Projector`` as the live consumer. Every topic is read up to the
+The same decoding and the same fold (``handlers.projection.apply_events``) as the live consumers. Every topic is read up to the
 end offsets taken at the start, the whole history is folded in memory (``FoldedDocuments``) and
 each resulting document is written once; ``--verify`` then waits until the live consumer group has
 committed those offsets too (the live views have seen exactly the same events) and compares every
@@ -24,15 +24,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_reporting.adapters.folded_documents import FoldedDocuments
 from hoks_reporting.adapters.internal_topics import CHECKLIST_ROWS, MEMBER_CHANGES
+from hoks_reporting.adapters.event_decoding import REPORT_TOPICS, SIS_REPORT_TOPICS, HistoryDecoder
 from hoks_reporting.adapters.report_store import COLLECTIONS, unpack
-from hoks_reporting.event_decoding import REPORT_TOPICS, SIS_REPORT_TOPICS, HistoryDecoder
-from hoks_reporting.projector import Projector, is_reported
-from hoks_reporting.report_settings import ReportSettings
+from hoks_reporting.adapters.settings import ReportSettings
+from hoks_reporting.handlers.ports import ProjectionDeps
+from hoks_reporting.handlers.projection import ApplyEvents, apply_events
 from hoks_shared.messaging.broker import consumer_group
 from hoks_shared.messaging.security import aiokafka_options
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.store.client import create_client
-from hoks_shared.topics import TopicNaming
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +89,13 @@ async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDa
     """Apply every record below ``ends`` to the report documents in ``db``.
 
     Three phases: read and decode every record (``batch`` records a fetch; a repeated body is only
-    checked, see ``HistoryDecoder``); fold the events in memory with the live consumer's
-    ``Projector`` (one apply per ``fold_every`` events: every entity folded, every aggregate rolled
+    checked, see ``HistoryDecoder``); fold the events in memory with the live consumers' use case
+    (one apply per ``fold_every`` events: every entity folded, every aggregate rolled
     up once a chunk; the documents do not depend on how the events are cut); write each resulting
     document once."""
     outcome = ReplayOutcome(db.name)
     folded = FoldedDocuments()
-    projector = Projector(folded, report.student_rules())
+    deps = ProjectionDeps(folded, report.student_rules())
     wanted = {tp: end for tp, end in ends.items() if end > 0}
     started = time.perf_counter()
     if not wanted:
@@ -104,7 +104,7 @@ async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDa
     try:
         async for events in read_events(settings, wanted, outcome, batch, fold_every):
             folding = time.perf_counter()
-            await projector.apply(events)
+            await apply_events(ApplyEvents(events), deps)
             outcome.events += len(events)
             outcome.fold_s += time.perf_counter() - folding
         outcome.events += outcome.repeats
@@ -148,7 +148,7 @@ async def read_events(settings: ServiceSettings, wanted: dict[TopicPartition, in
     records that break their contract are counted in ``outcome.invalid`` and skipped, repeats (see
     ``HistoryDecoder``) in ``outcome.repeats``."""
     events: list[Any] = []
-    decoder = HistoryDecoder(TopicNaming(settings.kafka.topic_prefix))
+    decoder = HistoryDecoder()
     async for records in records_below(settings, wanted, batch):
         for record in records:
             try:
@@ -156,10 +156,9 @@ async def read_events(settings: ServiceSettings, wanted: dict[TopicPartition, in
             except ValueError:
                 outcome.invalid += 1
                 continue
-            if event is None:
-                outcome.repeats += 1
-            elif is_reported(event):
+            if event is not None:
                 events.append(event)
+        outcome.repeats = decoder.repeats
         if len(events) >= chunk:
             yield events
             events = []
