@@ -25,12 +25,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from pymongo import AsyncMongoClient
 
-from hoks_meetings.adapters.repository import MongoMeetingRepository
+from hoks_meetings.adapters.repository import MEETINGS, MongoMeetingRepository
 from hoks_meetings.adapters.student_view import MongoStudentDirectory
 from hoks_meetings.domain.access import Viewer
 from hoks_meetings.domain.meeting_record import from_scheduled
-from hoks_meetings.handlers import RowInput, complete_meeting, open_meeting, save_row
+from hoks_meetings.handlers import CompleteMeeting, Deps, OpenMeeting, RowInput, SaveRow, complete_meeting, open_meeting, save_row
 from hoks_shared.contracts.meetings import MeetingScheduled
+from hoks_shared.store.outbox_writes import Outbox
 from hoks_devinfra.manager import Infra
 from hoks_meetings.adapters.rosters import RosterViews
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
@@ -71,8 +72,13 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         print(f"SIS view filled: {students:,} students in {time.monotonic() - started:.1f} s")
         await asyncio.sleep(2.5)  # the embedded FerretDB adds its _id expression index within 2 s
 
-        meetings = MongoMeetingRepository(db)
+        # completion stages its events through the outbox seam (no relay runs here: nothing is woken)
+        outbox = Outbox(db[MEETINGS], lambda o: {"id": o.event_id, "body": o.event.model_dump(mode="json")}, None)
+        meetings = MongoMeetingRepository(db, outbox)
         directory = MongoStudentDirectory(db)
+        # the checklist is opened on AS_OF (the demo data's day); rows are saved and completed now
+        open_deps = Deps(meetings, directory, clock=lambda: datetime(AS_OF.year, AS_OF.month, AS_OF.day, 10, tzinfo=UTC))
+        deps = Deps(meetings, directory)
         groups = [g async for g in db.sis_groups.find({"active": True})][: args.groups]
         start = datetime.now(UTC) + timedelta(minutes=10)  # completion is allowed from 30 min before the start
         for g in groups:
@@ -92,19 +98,17 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
             t, _ = await timed(asyncio.gather(*(db.sis_students.find_one({"_id": i}) for i in ids)))
             by_id.append(t)
             viewer = Viewer(g["counselor_oid"], frozenset({"counselor"}))
-            t, view = await timed(open_meeting(f"mtg-{g['_id']}", viewer, meetings, directory, AS_OF))
+            t, view = await timed(open_meeting(OpenMeeting(f"mtg-{g['_id']}", viewer), open_deps))
             opened.append(t)
             sizes.append(len(view.lines))
             for line in view.lines:
                 s = line.suggestion
                 row = RowInput(s.hoks_checked, s.measures_taken, s.committed, s.progressing, s.outcome,
                                s.referral_target, s.referral_reason, s.theme_flags)
-                t, _ = await timed(save_row(view.meeting.meeting_id, line.facts.student_oid, row, viewer, meetings,
-                                            directory, datetime.now(UTC)))
+                t, _ = await timed(save_row(SaveRow(view.meeting.meeting_id, line.facts.student_oid, row, viewer),
+                                            deps))
                 saved.append(t)
-            t, _ = await timed(complete_meeting(view.meeting.meeting_id, viewer, meetings, directory,
-                                                lambda e, i: {"id": i, "body": e.model_dump(mode="json")},
-                                                datetime.now(UTC)))
+            t, _ = await timed(complete_meeting(CompleteMeeting(view.meeting.meeting_id, viewer), deps))
             completed.append(t)
 
         rows = [

@@ -10,7 +10,8 @@ import pytest
 from hoks_meetings.adapters import page_errors as meetings
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_meetings.domain.timing import check_may_complete
-from hoks_meetings.domain.checklist import RuleViolation
+from hoks_meetings.adapters.http_errors import status_of
+from hoks_meetings.domain.errors import NotStartedYet
 from hoks_scheduler.adapters import page_errors as scheduler
 from hoks_testing import samples
 from hoks_shared.web.i18n import COMMON, LANGUAGES, merged, translator
@@ -30,9 +31,9 @@ def table(module, lang):
 def test_a_rule_the_meeting_page_meets_is_shown_in_finnish():
     start = datetime(2026, 9, 14, 9, 0, tzinfo=UTC)
     meeting = from_scheduled(samples.meeting_scheduled(starts_at=start, ends_at=start + timedelta(hours=1)))
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotStartedYet) as refused:
         check_may_complete(meeting, start - timedelta(hours=8), timedelta(minutes=30), UTC)
-    shown = page_error(refused.value.reason, refused.value.status, table(meetings, "fi"))
+    shown = page_error(refused.value.reason, status_of(refused.value), table(meetings, "fi"))
     assert shown == "Palaveri ei ole vielä alkanut: sen voi merkitä pidetyksi 14.09.2026 08:30 alkaen."
     assert page_error("3 student row(s) not confirmed yet", 422, table(meetings, "sv")).startswith("3 studerandes")
 

@@ -1,20 +1,25 @@
-"""The meetings service's read models on the real document store: group rosters kept beside the
-SIS view, and meetings listed per person and unit, both read by ``_id`` only."""
+"""The meetings service's store adapters on the real document store: group rosters kept beside the
+SIS view, meetings listed per person and unit (both read by ``_id`` only), and completion written
+through the outbox seam."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pymongo import AsyncMongoClient
 
-from hoks_meetings.adapters.repository import MongoMeetingRepository
+from hoks_meetings.adapters.repository import MEETINGS, MongoMeetingRepository
 from hoks_meetings.adapters.rosters import RosterViews
 from hoks_meetings.adapters.student_view import MongoStudentDirectory
+from hoks_meetings.domain.checklist import MeetingWork
+from hoks_meetings.domain.outcome_events import completion_events
 from hoks_meetings.domain.meeting_record import apply_change, from_scheduled
 from hoks_shared.contracts.meetings import MeetingRescheduled
 from hoks_shared.contracts.sis import StudentUpserted
+from hoks_shared.store.outbox import OUTBOX
+from hoks_shared.store.outbox_writes import Outbox
 from hoks_testing import samples
 
 pytestmark = pytest.mark.integration
@@ -50,7 +55,8 @@ async def test_rosters_follow_students_between_groups_and_teachers(db):
 
 
 async def test_meetings_are_listed_per_participant_and_unit(db):
-    meetings = MongoMeetingRepository(db)
+    # no relay here: only calendar records are written (nothing is staged)
+    meetings = MongoMeetingRepository(db, Outbox(db[MEETINGS], to_entry=lambda outgoing: {}, wake=None))
     scheduled = samples.meeting_scheduled(meeting_id=f"mtg-{uuid.uuid4().hex[:8]}")
     record = from_scheduled(scheduled)
     await meetings.save(record, "e1")
@@ -66,3 +72,32 @@ async def test_meetings_are_listed_per_participant_and_unit(db):
     await meetings.save(apply_change(record, moved), "e2")
     assert await meetings.for_person(samples.SPECIAL_NEEDS, since) == []  # taken off the meeting
     assert [m.starts_at for m in await meetings.for_person(samples.COUNSELOR, since)] == [moved.starts_at]
+
+
+class RecordingRelay:
+    """Stands in for the relay the ``Outbox`` wakes: which document was said to hold entries."""
+
+    def __init__(self) -> None:
+        self.woken: list[tuple[str | None, object]] = []
+
+    def notify(self, collection=None, doc_id=None, entries=None) -> None:
+        self.woken.append((collection, doc_id))
+
+
+async def test_completion_stages_its_events_in_the_same_write_once_and_wakes_the_relay(db):
+    relay = RecordingRelay()
+    outbox = Outbox(db[MEETINGS], to_entry=lambda o: {"id": o.event_id, "type": o.event.event_type}, wake=relay)
+    meetings = MongoMeetingRepository(db, outbox)
+    record = from_scheduled(samples.meeting_scheduled(meeting_id=f"mtg-{uuid.uuid4().hex[:8]}"))
+    await meetings.save(record, "e1")
+    now = datetime(2026, 9, 14, 9, 30, tzinfo=UTC)
+    events = completion_events(record, MeetingWork(), [], responsible_teacher_oid=samples.TEACHER,
+                               completed_by=samples.COUNSELOR, completed_at=now, zone=UTC)
+    assert await meetings.complete(record.meeting_id, samples.COUNSELOR, now, events) is True
+    assert await meetings.complete(record.meeting_id, samples.COUNSELOR, now, events) is False  # held already
+    doc = await db[MEETINGS].find_one({"_id": record.meeting_id})
+    assert doc["status"] == "held" and doc["completed_by"] == samples.COUNSELOR
+    assert doc[OUTBOX] == [{"id": events[0].event_id, "type": "meeting-held"}]
+    assert relay.woken == [(MEETINGS, record.meeting_id)]  # after the write, once
+    with pytest.raises(ValueError):
+        MongoMeetingRepository(db, Outbox(db["referrals"], to_entry=lambda o: {}, wake=None))

@@ -1,21 +1,26 @@
-"""In-memory repositories for the meetings service's unit tests."""
+"""Hand-written fakes of the meetings service's ports (``handlers.py``) for its unit and in-memory
+router tests: what the Mongo adapters do, in dictionaries. ``FakeMeetings.outbox`` holds the
+events a completion staged, per meeting, as the ``Outgoing`` the domain built."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from hoks_meetings.domain.checklist import MeetingWork, RowDraft, StudentRecord
 from hoks_meetings.domain.meeting_record import MeetingRecord
+from hoks_meetings.domain.roster import on_roster
 from hoks_shared.store.idempotent import ApplyResult
+from hoks_shared.store.outbox_writes import Outgoing
 
 
 class FakeMeetings:
     def __init__(self) -> None:
         self.records: dict[str, MeetingRecord] = {}
         self.work: dict[str, MeetingWork] = {}
-        self.outbox: dict[str, list[dict[str, Any]]] = {}
+        self.outbox: dict[str, list[Outgoing]] = {}
         self.applied: set[str] = set()
 
     async def get(self, meeting_id: str) -> MeetingRecord | None:
@@ -51,13 +56,13 @@ class FakeMeetings:
         self.work[meeting_id] = replace(self._work(meeting_id), student_record=record)
 
     async def complete(self, meeting_id: str, completed_by: str, completed_at: datetime,
-                       entries: list[dict[str, Any]]) -> bool:
+                       events: Sequence[Outgoing]) -> bool:
         record = self.records[meeting_id]
         if record.status != "planned":
             return False
         self.records[meeting_id] = replace(record, status="held")
         self.work[meeting_id] = replace(self._work(meeting_id), completed_at=completed_at, completed_by=completed_by)
-        self.outbox.setdefault(meeting_id, []).extend(entries)
+        self.outbox.setdefault(meeting_id, []).extend(events)
         return True
 
     async def for_person(self, person_oid: str, since: datetime) -> list[MeetingRecord]:
@@ -76,8 +81,7 @@ class FakeDirectory:
         self.names = names or {}
 
     async def roster(self, group_id: str, responsible_teacher_oid: str | None) -> list[dict[str, Any]]:
-        return sorted((d for d in self.docs.values() if d.get("group_id") == group_id and d.get("active", True)
-                       and (responsible_teacher_oid is None or d.get("responsible_teacher_oid") == responsible_teacher_oid)),
+        return sorted((d for d in self.docs.values() if on_roster(d, group_id, responsible_teacher_oid)),
                       key=lambda d: (d.get("display_name") or "", d["_id"]))
 
     async def students(self, student_oids: list[str]) -> list[dict[str, Any]]:
@@ -85,7 +89,3 @@ class FakeDirectory:
 
     async def staff_names(self, staff_oids: list[str]) -> dict[str, str]:
         return {oid: self.names[oid] for oid in staff_oids if oid in self.names}
-
-
-def outbox_entry(event: Any, event_id: str) -> dict[str, Any]:
-    return {"id": event_id, "event": event}

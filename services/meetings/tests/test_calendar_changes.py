@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hoks_meetings.domain.meeting_record import MeetingRecord, apply_change
-from hoks_meetings.handlers import record_calendar_change
-from hoks_shared.contracts.envelope import envelope_for
+from meetings_fakes import FakeDirectory, FakeMeetings
+
+from hoks_meetings.domain.meeting_record import apply_change
+from hoks_meetings.handlers import Deps, RecordCalendarChange, record_calendar_change
 from hoks_shared.contracts.meetings import MeetingCancelled, MeetingRescheduled
 from hoks_shared.store.idempotent import ApplyResult
 from hoks_testing import samples
-
-
-class FakeMeetings:
-    def __init__(self) -> None:
-        self.records: dict[str, MeetingRecord] = {}
-        self.applied: set[str] = set()
-
-    async def get(self, meeting_id: str) -> MeetingRecord | None:
-        return self.records.get(meeting_id)
-
-    async def save(self, record: MeetingRecord, event_id: str) -> ApplyResult:
-        if event_id in self.applied:
-            return ApplyResult.DUPLICATE
-        self.applied.add(event_id)
-        self.records[record.meeting_id] = record
-        return ApplyResult.APPLIED
 
 
 def moved(sequence: int, hours: int = 24) -> MeetingRescheduled:
@@ -43,38 +28,38 @@ def cancelled(sequence: int) -> MeetingCancelled:
                             reason_code="group-ended", sequence=sequence)
 
 
-def meta(event, event_id):
-    return envelope_for(event, source="/test", event_id=event_id)
+def change(repo: FakeMeetings, event, event_id: str):
+    return record_calendar_change(RecordCalendarChange(event, event_id), Deps(repo, FakeDirectory()))
 
 
 async def test_scheduled_then_rescheduled_then_cancelled():
     repo = FakeMeetings()
     scheduled = samples.meeting_scheduled()
-    assert await record_calendar_change(scheduled, meta(scheduled, "e1"), repo) == ApplyResult.APPLIED
-    assert await record_calendar_change(moved(1), meta(moved(1), "e2"), repo) == ApplyResult.APPLIED
+    assert await change(repo, scheduled, "e1") == ApplyResult.APPLIED
+    assert await change(repo, moved(1), "e2") == ApplyResult.APPLIED
     record = repo.records[scheduled.meeting_id]
     assert record.starts_at == scheduled.starts_at + timedelta(hours=24)
     assert record.sequence == 1
-    assert await record_calendar_change(cancelled(2), meta(cancelled(2), "e3"), repo) == ApplyResult.APPLIED
+    assert await change(repo, cancelled(2), "e3") == ApplyResult.APPLIED
     assert repo.records[scheduled.meeting_id].status == "cancelled"
 
 
 async def test_out_of_order_change_is_ignored():
     repo = FakeMeetings()
     scheduled = samples.meeting_scheduled()
-    await record_calendar_change(scheduled, meta(scheduled, "e1"), repo)
-    await record_calendar_change(moved(2, hours=48), meta(moved(2), "e3"), repo)
+    await change(repo, scheduled, "e1")
+    await change(repo, moved(2, hours=48), "e3")
     late = moved(1, hours=24)
-    assert await record_calendar_change(late, meta(late, "e2"), repo) == ApplyResult.STALE
+    assert await change(repo, late, "e2") == ApplyResult.STALE
     assert repo.records[scheduled.meeting_id].starts_at == scheduled.starts_at + timedelta(hours=48)
 
 
 async def test_the_same_event_twice_changes_nothing():
     repo = FakeMeetings()
     scheduled = samples.meeting_scheduled()
-    await record_calendar_change(scheduled, meta(scheduled, "e1"), repo)
+    await change(repo, scheduled, "e1")
     before = dict(repo.records)
-    assert await record_calendar_change(scheduled, meta(scheduled, "e1"), repo) == ApplyResult.STALE
+    assert await change(repo, scheduled, "e1") == ApplyResult.STALE
     assert repo.records == before
 
 

@@ -8,12 +8,13 @@ import copy
 from datetime import UTC, datetime
 
 import httpx
-from meetings_fakes import FakeDirectory, FakeMeetings, outbox_entry
+from meetings_fakes import FakeDirectory, FakeMeetings
 from meetings_fixtures import student_doc
 
-from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
+from hoks_meetings.adapters.http_api import build_api
 from hoks_meetings.adapters.web_pages import build_pages
 from hoks_meetings.domain.meeting_record import from_scheduled
+from hoks_meetings.handlers import Deps
 from hoks_shared.auth import Role
 from hoks_testing import samples
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -34,8 +35,7 @@ async def test_no_write_reaches_another_units_meetings():
         meeting_id=STUDENT_MEETING, kind="student", group_id=None, student_oid=S1, round=None,
         theme="student-hoks-update",
         participants=[{"person_oid": samples.COUNSELOR, "role": "counselor"}, {"person_oid": S1, "role": "student"}])))
-    deps = MeetingsDeps(meetings, FakeDirectory([student_doc(S1, "Aino Aalto")]), outbox_entry, lambda _id: None,
-                        clock=lambda: NOW)
+    deps = Deps(meetings, FakeDirectory([student_doc(S1, "Aino Aalto")]), clock=lambda: NOW)
     app = app_for_tests([build_api(deps), build_pages(deps)], audit=RecordingAudit())
     writes = [
         Write("PUT", "/meetings/{meeting_id}/checklist/{student_oid}", {"meeting_id": GROUP, "student_oid": S1}, ROW),

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from meetings_fixtures import student_doc
-from meetings_fakes import FakeDirectory, FakeMeetings, outbox_entry
+from meetings_fakes import FakeDirectory, FakeMeetings
 
-from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
+from hoks_meetings.adapters.http_api import build_api
 from hoks_meetings.adapters.web_pages import build_pages
 from hoks_meetings.domain.meeting_record import from_scheduled
+from hoks_meetings.handlers import Deps
 from hoks_shared.auth import Role
 from hoks_testing import samples
 from hoks_testing.auth import RecordingAudit, app_for_tests, auth_headers
@@ -33,12 +34,11 @@ def world():
     meetings.add(from_scheduled(samples.meeting_scheduled()))
     directory = FakeDirectory([student_doc(S1, "Aino Aalto", completed=100), student_doc(S2, "Bertta Berg", completed=10)],
                               names={samples.TEACHER: "Vilma Vastuu"})
-    notified: list[str] = []
-    deps = MeetingsDeps(meetings, directory, outbox_entry, notified.append, clock=lambda: NOW)
+    deps = Deps(meetings, directory, clock=lambda: NOW)
     audit = RecordingAudit()
     app = app_for_tests([build_api(deps), build_pages(deps)], audit=audit)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test")
-    return client, meetings, audit, notified
+    return client, meetings, audit
 
 
 async def test_no_token_is_401_and_a_page_redirects_to_sign_in(world):
@@ -57,7 +57,7 @@ async def test_my_meetings_lists_where_i_take_part(world):
 
 
 async def test_the_meeting_has_suggestions_per_student_and_the_read_is_audited(world):
-    client, _, audit, _ = world
+    client, _, audit = world
     body = (await client.get(f"/meetings/{MID}", headers=COUNSELOR)).json()
     assert body["can_edit"] is True and body["agenda"][0] == "welcome-and-roles"
     lines = {line["student_oid"]: line for line in body["lines"]}
@@ -69,6 +69,8 @@ async def test_the_meeting_has_suggestions_per_student_and_the_read_is_audited(w
 async def test_outsiders_get_404_and_readers_cannot_write(world):
     client, *_ = world
     assert (await client.get(f"/meetings/{MID}", headers=OTHER_COUNSELOR)).status_code == 404
+    page = await client.get(f"/ui/meetings/{MID}", headers=OTHER_COUNSELOR)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert (await client.get(f"/meetings/{MID}", headers=MANAGER)).json()["can_edit"] is False
     assert (await client.put(f"/meetings/{MID}/checklist/{S1}", json=ROW, headers=MANAGER)).status_code == 403
     denied = await client.put(f"/meetings/{MID}/checklist/{S1}", json=ROW, headers=SPECIAL)
@@ -90,7 +92,7 @@ async def test_free_text_in_a_row_is_refused_with_a_reason(world):
 
 
 async def test_rows_autosave_then_complete_emits_through_the_outbox(world):
-    client, meetings, audit, notified = world
+    client, meetings, audit = world
     early = await client.post(f"/meetings/{MID}/complete", headers=COUNSELOR)
     assert early.status_code == 422 and "not confirmed" in early.json()["detail"]
     saved = await client.put(f"/meetings/{MID}/checklist/{S1}", json=ROW, headers=COUNSELOR)
@@ -101,8 +103,8 @@ async def test_rows_autosave_then_complete_emits_through_the_outbox(world):
     done = await client.post(f"/meetings/{MID}/complete", headers=TEACHER)
     assert done.status_code == 200
     assert done.json()["rows"] == 2 and done.json()["referrals"] == 1
-    assert notified == [MID]
-    assert [e["event"].event_type for e in meetings.outbox[MID]] == ["checklist-completed", "meeting-held"]
+    assert [e.event.event_type for e in meetings.outbox[MID]] == ["checklist-completed", "meeting-held"]
+    assert [e.event_id for e in meetings.outbox[MID]] == done.json()["event_ids"]
     assert (await client.post(f"/meetings/{MID}/complete", headers=TEACHER)).status_code == 409
     assert {(r.action, r.student_oid) for r in audit.records} >= {("update", S1), ("update", S2), ("update", None)}
 
@@ -144,3 +146,16 @@ async def test_a_student_meeting_page_asks_for_presence_and_the_agreed_update(wo
     assert page.text.count('data-student="') == 1
     complete = await client.post("/meetings/mtg-student-9/complete", headers=COUNSELOR)
     assert complete.status_code == 422 and "presence" in complete.json()["detail"]
+
+
+def test_each_refusal_of_the_domain_has_one_status_at_the_http_edge():
+    from hoks_meetings.adapters.http_errors import STATUS, status_of
+    from hoks_meetings.domain import errors
+
+    kinds = {k for k in vars(errors).values()
+             if isinstance(k, type) and issubclass(k, errors.MeetingsError) and k is not errors.MeetingsError}
+    assert set(STATUS) == kinds  # a new kind of refusal is given its status here
+    assert {k.__name__: status_of(k("why")) for k in kinds} == {
+        "MeetingNotFound": 404, "StudentNotOnChecklist": 404, "NotAnEditor": 403, "MeetingClosed": 409,
+        "NotStartedYet": 409, "RuleBroken": 422}
+    assert len({k.code for k in kinds}) == len(kinds)  # stable, distinct codes

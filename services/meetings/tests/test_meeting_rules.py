@@ -7,14 +7,21 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from meetings_fixtures import TODAY, student_doc
-from meetings_fakes import FakeDirectory, FakeMeetings, outbox_entry
+from meetings_fixtures import student_doc
+from meetings_fakes import FakeDirectory, FakeMeetings
 
 from hoks_meetings.domain.access import Viewer
-from hoks_meetings.domain.checklist import AgreedAction, RuleViolation, StudentRecord
+from hoks_meetings.domain.checklist import AgreedAction, StudentRecord
+from hoks_meetings.domain.errors import MeetingClosed, MeetingNotFound, NotAnEditor, RuleBroken, StudentNotOnChecklist
 from hoks_meetings.domain.meeting_record import from_scheduled
 from hoks_meetings.handlers import (
+    CompleteMeeting,
+    Deps,
+    OpenMeeting,
+    RecordAttendance,
+    RecordStudentOutcome,
     RowInput,
+    SaveRow,
     complete_meeting,
     open_meeting,
     record_attendance,
@@ -37,6 +44,31 @@ STRANGER = Viewer("1.2.246.562.24.20000000012", frozenset({"counselor"}), frozen
 OK = RowInput(True, True, True, True, "no-action")
 
 
+def deps_of(meetings, directory=None) -> Deps:
+    """The use cases' deps at NOW (09:30 UTC: in Helsinki too the fixtures' TODAY)."""
+    return Deps(meetings, directory or FakeDirectory(), clock=lambda: NOW)
+
+
+def open_(mid, viewer, meetings, directory):
+    return open_meeting(OpenMeeting(mid, viewer), deps_of(meetings, directory))
+
+
+def save(mid, student, row, viewer, meetings, directory):
+    return save_row(SaveRow(mid, student, row, viewer), deps_of(meetings, directory))
+
+
+def complete(mid, viewer, meetings, directory):
+    return complete_meeting(CompleteMeeting(mid, viewer), deps_of(meetings, directory))
+
+
+def attend(mid, attendance, viewer, meetings):
+    return record_attendance(RecordAttendance(mid, attendance, viewer), deps_of(meetings))
+
+
+def agree(mid, record, viewer, meetings):
+    return record_student_outcome(RecordStudentOutcome(mid, record, viewer), deps_of(meetings))
+
+
 def group_setup():
     meetings = FakeMeetings()
     meeting = meetings.add(from_scheduled(samples.meeting_scheduled()))
@@ -51,7 +83,7 @@ def group_setup():
 
 async def test_the_checklist_has_one_row_per_student_of_the_responsible_teacher_with_suggestions():
     meetings, mid, directory = group_setup()
-    view = await open_meeting(mid, COUNSELOR, meetings, directory, TODAY)
+    view = await open_(mid, COUNSELOR, meetings, directory)
     assert [line.facts.student_oid for line in view.lines] == [S1, S2]
     assert view.agenda[0] == "welcome-and-roles" and "check-each-hoks" in view.agenda
     assert view.lines[1].suggestion.progressing is False  # 10 points of ~69 planned by now
@@ -60,14 +92,14 @@ async def test_the_checklist_has_one_row_per_student_of_the_responsible_teacher_
 
 async def test_a_group_meeting_completes_only_when_every_row_is_confirmed():
     meetings, mid, directory = group_setup()
-    await save_row(mid, S1, OK, COUNSELOR, meetings, directory, NOW)
-    with pytest.raises(RuleViolation, match="1 student row"):
-        await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
-    await save_row(mid, S2, RowInput(True, True, True, True, "referral", "special-needs-teacher", "study-skills"),
-                   TEACHER, meetings, directory, NOW)
-    done = await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
+    await save(mid, S1, OK, COUNSELOR, meetings, directory)
+    with pytest.raises(RuleBroken, match="1 student row"):
+        await complete(mid, COUNSELOR, meetings, directory)
+    await save(mid, S2, RowInput(True, True, True, True, "referral", "special-needs-teacher", "study-skills"),
+                   TEACHER, meetings, directory)
+    done = await complete(mid, COUNSELOR, meetings, directory)
     assert (done.rows, done.referrals) == (2, 1)
-    events = [e["event"] for e in meetings.outbox[mid]]
+    events = [e.event for e in meetings.outbox[mid]]
     completed, held = events
     assert isinstance(completed, ChecklistCompleted) and isinstance(held, MeetingHeld)
     rows = {r.student_oid: r for r in completed.rows}
@@ -79,20 +111,18 @@ async def test_a_group_meeting_completes_only_when_every_row_is_confirmed():
     assert held.checklist_rows == 2 and all(a.present for a in held.attendance)
     wire = json.dumps([e.model_dump(mode="json") for e in events])
     assert "Aino" not in wire and "Bertta" not in wire  # names never leave the page
-    assert [e["id"] for e in meetings.outbox[mid]] == done.event_ids
+    assert [e.event_id for e in meetings.outbox[mid]] == done.event_ids
 
 
 async def test_a_completed_meeting_no_longer_changes():
     meetings, mid, directory = group_setup()
     for s in (S1, S2):
-        await save_row(mid, s, OK, COUNSELOR, meetings, directory, NOW)
-    await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
-    with pytest.raises(RuleViolation) as again:
-        await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
-    assert again.value.status == 409
-    with pytest.raises(RuleViolation) as late:
-        await save_row(mid, S1, OK, COUNSELOR, meetings, directory, NOW)
-    assert late.value.status == 409
+        await save(mid, s, OK, COUNSELOR, meetings, directory)
+    await complete(mid, COUNSELOR, meetings, directory)
+    with pytest.raises(MeetingClosed, match="already completed"):
+        await complete(mid, COUNSELOR, meetings, directory)
+    with pytest.raises(MeetingClosed, match="already completed"):
+        await save(mid, S1, OK, COUNSELOR, meetings, directory)
     assert len(meetings.outbox[mid]) == 2
 
 
@@ -106,37 +136,34 @@ async def test_a_completed_meeting_no_longer_changes():
 ])
 async def test_free_text_and_unknown_codes_are_refused(row, reason):
     meetings, mid, directory = group_setup()
-    with pytest.raises(RuleViolation, match=reason):
-        await save_row(mid, S1, row, COUNSELOR, meetings, directory, NOW)
+    with pytest.raises(RuleBroken, match=reason):
+        await save(mid, S1, row, COUNSELOR, meetings, directory)
     assert mid not in meetings.work
 
 
 async def test_a_welfare_referral_keeps_only_the_fact_and_the_target():
     meetings, mid, directory = group_setup()
-    row = await save_row(mid, S1, RowInput(True, True, False, True, "referral", "curator", "absences"),
-                         COUNSELOR, meetings, directory, NOW)
+    row = await save(mid, S1, RowInput(True, True, False, True, "referral", "curator", "absences"),
+                         COUNSELOR, meetings, directory)
     assert (row.referral_target, row.referral_reason) == ("curator", "welfare")
 
 
 async def test_a_student_outside_the_checklist_is_refused():
     meetings, mid, directory = group_setup()
-    with pytest.raises(RuleViolation) as exc:
-        await save_row(mid, S3, OK, COUNSELOR, meetings, directory, NOW)
-    assert exc.value.status == 404
+    with pytest.raises(StudentNotOnChecklist):
+        await save(mid, S3, OK, COUNSELOR, meetings, directory)
 
 
 async def test_who_sees_and_who_fills_in():
     meetings, mid, directory = group_setup()
-    assert (await open_meeting(mid, SPECIAL, meetings, directory, TODAY)).can_edit is False
-    assert (await open_meeting(mid, MANAGER, meetings, directory, TODAY)).can_edit is False
+    assert (await open_(mid, SPECIAL, meetings, directory)).can_edit is False
+    assert (await open_(mid, MANAGER, meetings, directory)).can_edit is False
     for outsider in (STRANGER, OTHER_MANAGER):
-        with pytest.raises(RuleViolation) as hidden:
-            await open_meeting(mid, outsider, meetings, directory, TODAY)
-        assert hidden.value.status == 404
+        with pytest.raises(MeetingNotFound):
+            await open_(mid, outsider, meetings, directory)
     for reader in (SPECIAL, MANAGER):
-        with pytest.raises(RuleViolation) as denied:
-            await save_row(mid, S1, OK, reader, meetings, directory, NOW)
-        assert denied.value.status == 403
+        with pytest.raises(NotAnEditor):
+            await save(mid, S1, OK, reader, meetings, directory)
 
 
 def student_setup():
@@ -156,15 +183,15 @@ RECORD = StudentRecord("schedule-changed", (AgreedAction("catch-up-plan", sample
 
 async def test_a_student_meeting_is_not_completed_without_the_students_presence():
     meetings, mid, directory = student_setup()
-    await record_student_outcome(mid, RECORD, COUNSELOR, meetings)
-    with pytest.raises(RuleViolation, match="presence recorded"):
-        await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
-    await record_attendance(mid, {S1: False}, COUNSELOR, meetings)
-    with pytest.raises(RuleViolation, match="presence recorded"):
-        await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
-    await record_attendance(mid, {S1: True}, COUNSELOR, meetings)
-    done = await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
-    held = meetings.outbox[mid][-1]["event"]
+    await agree(mid, RECORD, COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="presence recorded"):
+        await complete(mid, COUNSELOR, meetings, directory)
+    await attend(mid, {S1: False}, COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="presence recorded"):
+        await complete(mid, COUNSELOR, meetings, directory)
+    await attend(mid, {S1: True}, COUNSELOR, meetings)
+    done = await complete(mid, COUNSELOR, meetings, directory)
+    held = meetings.outbox[mid][-1].event
     assert isinstance(held, MeetingHeld) and done.rows == 0
     assert held.hoks_update == "schedule-changed"
     assert [(a.action_code, a.owner_oid, a.due_date) for a in held.actions] == [
@@ -174,34 +201,34 @@ async def test_a_student_meeting_is_not_completed_without_the_students_presence(
 
 async def test_a_student_meeting_needs_the_agreed_hoks_update_and_valid_actions():
     meetings, mid, directory = student_setup()
-    await record_attendance(mid, {S1: True}, COUNSELOR, meetings)
-    with pytest.raises(RuleViolation, match="HOKS update"):
-        await complete_meeting(mid, COUNSELOR, meetings, directory, outbox_entry, NOW)
+    await attend(mid, {S1: True}, COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="HOKS update"):
+        await complete(mid, COUNSELOR, meetings, directory)
     early = StudentRecord("no-change", (AgreedAction("catch-up-plan", samples.TEACHER, NOW.date() - timedelta(days=1)),))
-    with pytest.raises(RuleViolation, match="due date"):
-        await record_student_outcome(mid, early, COUNSELOR, meetings)
-    with pytest.raises(RuleViolation, match="hoks_update"):
-        await record_student_outcome(mid, StudentRecord("we talked a lot"), COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="due date"):
+        await agree(mid, early, COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="hoks_update"):
+        await agree(mid, StudentRecord("we talked a lot"), COUNSELOR, meetings)
 
 
 async def test_a_student_meeting_row_emits_a_one_row_checklist():
     meetings, mid, directory = student_setup()
-    await record_attendance(mid, {S1: True}, TEACHER, meetings)
-    await record_student_outcome(mid, RECORD, TEACHER, meetings)
-    await save_row(mid, S1, RowInput(True, True, True, True, "referral", "career-services", "career-planning"),
-                   TEACHER, meetings, directory, NOW)
-    await complete_meeting(mid, TEACHER, meetings, directory, outbox_entry, NOW)
-    completed = meetings.outbox[mid][0]["event"]
+    await attend(mid, {S1: True}, TEACHER, meetings)
+    await agree(mid, RECORD, TEACHER, meetings)
+    await save(mid, S1, RowInput(True, True, True, True, "referral", "career-services", "career-planning"),
+                   TEACHER, meetings, directory)
+    await complete(mid, TEACHER, meetings, directory)
+    completed = meetings.outbox[mid][0].event
     assert isinstance(completed, ChecklistCompleted) and completed.kind == "student"
     assert [r.student_oid for r in completed.rows] == [S1]
 
 
 async def test_attendance_only_for_participants_and_a_group_meeting_has_no_student_record():
     meetings, mid, directory = group_setup()
-    with pytest.raises(RuleViolation, match="not participants"):
-        await record_attendance(mid, {S1: True}, COUNSELOR, meetings)
-    with pytest.raises(RuleViolation, match="student-level meetings only"):
-        await record_student_outcome(mid, RECORD, COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="not participants"):
+        await attend(mid, {S1: True}, COUNSELOR, meetings)
+    with pytest.raises(RuleBroken, match="student-level meetings only"):
+        await agree(mid, RECORD, COUNSELOR, meetings)
 
 
 def test_roster_updates_fold_a_batch_into_one_write_per_group():

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from meetings_fixtures import student_doc
-from meetings_fakes import FakeDirectory, FakeMeetings, outbox_entry
+from meetings_fakes import FakeDirectory, FakeMeetings
 
-from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
+from hoks_meetings.adapters.http_api import build_api
 from hoks_meetings.domain.meeting_record import from_scheduled
+from hoks_meetings.handlers import Deps
 from hoks_shared.auth import Role
 from hoks_shared.contracts.meetings import MeetingHeld
 from hoks_testing import samples
@@ -40,8 +41,7 @@ def world():
         starts_at=START, ends_at=START + timedelta(minutes=45),
         participants=[{"person_oid": samples.COUNSELOR, "role": "counselor"},
                       {"person_oid": CURATOR, "role": "curator"}])))
-    deps = MeetingsDeps(meetings, FakeDirectory([student_doc(S1, "Aino Aalto")]), outbox_entry, lambda _id: None,
-                        clock=lambda: START + timedelta(minutes=40))
+    deps = Deps(meetings, FakeDirectory([student_doc(S1, "Aino Aalto")]), clock=lambda: START + timedelta(minutes=40))
     app = app_for_tests([build_api(deps)], audit=RecordingAudit())
     return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test"), meetings
 
@@ -60,7 +60,7 @@ async def test_the_specialist_records_the_meeting_and_closes_the_referral_in_the
                              headers=curator())
     assert saved.status_code == 200, saved.text
     assert (await client.post(f"/meetings/{MID}/complete", headers=curator())).status_code == 200
-    [held] = [e["event"] for e in meetings.outbox[MID] if isinstance(e["event"], MeetingHeld)]
+    [held] = [e.event for e in meetings.outbox[MID] if isinstance(e.event, MeetingHeld)]
     assert (held.referral_id, held.referral_outcome, held.recorded_by_oid) == ("ref-abc", "support-arranged", CURATOR)
     assert held.hoks_update == "support-measures-changed" and held.actions[0].owner_oid == CURATOR
 

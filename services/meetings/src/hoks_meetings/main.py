@@ -1,15 +1,16 @@
-"""Composition root of the meetings service."""
+"""Composition root of the meetings service: the runtime, the adapters, ``Deps`` and the routers."""
 
 from __future__ import annotations
 
 from faststream.asgi import AsgiFastStream
 
-from hoks_meetings.adapters.http_api import MeetingsDeps, build_api
+from hoks_meetings.adapters.http_api import build_api
 from hoks_meetings.adapters.repository import MEETINGS, MongoMeetingRepository
 from hoks_meetings.adapters.rosters import RosterViews
+from hoks_meetings.adapters.settings import MeetingsSettings, provider_zone
 from hoks_meetings.adapters.student_view import MongoStudentDirectory
 from hoks_meetings.adapters.web_pages import build_pages
-from hoks_meetings.settings import MeetingsSettings
+from hoks_meetings.handlers import Deps
 from hoks_meetings.subscribers import build_router
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
@@ -35,19 +36,17 @@ def build(settings: ServiceSettings | None = None,
           meetings_settings: MeetingsSettings | None = None) -> tuple[AsgiFastStream, ServiceRuntime]:
     config = meetings_settings or MeetingsSettings()
     runtime = build_runtime(settings or load_settings(SERVICE, DEFAULT_PORT))
-    meetings = MongoMeetingRepository(runtime.db)
-    relay = runtime.use_outbox(MEETINGS)
-    deps = MeetingsDeps(
+    meetings = MongoMeetingRepository(runtime.db, runtime.outbox(MEETINGS))
+    deps = Deps(
         meetings=meetings,
         directory=MongoStudentDirectory(runtime.db),
-        outbox_entry=lambda event, event_id: runtime.publisher.entry(event, event_id=event_id),
-        notify=lambda meeting_id: relay.notify(MEETINGS, meeting_id),
         rules=config.rules(),
         complete_early=config.complete_early(),
+        zone=provider_zone(),
     )
     views = RosterViews(runtime.db)  # the shared SIS views plus group rosters
     app = create_app(
-        runtime, [build_router(runtime, meetings), build_sis_router(runtime, views, SIS_TOPICS)],
+        runtime, [build_router(runtime, deps), build_sis_router(runtime, views, SIS_TOPICS)],
         indexed=[meetings, views],
         http_routers=[build_api(deps), build_pages(deps)],
         http_title="HOKS follow-up: meetings",

@@ -5,15 +5,20 @@ student-level record) and the outbox of the events its completion emits.
 Lists of meetings per person and per unit are kept in ``meeting_index`` (read by ``_id``).
 Row saves and attendance write one field of the document by ``_id`` (FerretDB pushes only an
 exact ``_id`` filter down). Completion is one conditional update: status ``planned`` → ``held``
-together with the staged events, so a meeting is completed, and its events emitted, once.
+together with the staged events, so a meeting is completed, and its events emitted, once. It is
+written through the service's ``Outbox`` (``runtime.outbox(MEETINGS)``), which stages the events
+in that same write and wakes the relay after it.
+
+Implements the ports ``MeetingRepository`` / ``MeetingWorkRepository`` of ``handlers.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, time
-from typing import Any, Protocol
+from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
@@ -22,7 +27,8 @@ from hoks_meetings.domain.checklist import AgreedAction, MeetingWork, RowDraft, 
 from hoks_meetings.domain.meeting_record import MeetingRecord, Participant
 from hoks_shared.sisviews.projection import field_key
 from hoks_shared.store.idempotent import ApplyResult, apply_once
-from hoks_shared.store.outbox import OUTBOX, outbox_update
+from hoks_shared.store.outbox import OUTBOX
+from hoks_shared.store.outbox_writes import Outbox, Outgoing
 
 MEETINGS = "meetings"
 #: Meetings listed per participant (``person:<oid>``) and per unit and month of the meeting
@@ -31,29 +37,6 @@ MEETINGS = "meetings"
 MEETING_INDEX = "meeting_index"
 _SUMMARY = {"_applied": 0, OUTBOX: 0, "checklist": 0}
 _RECORD_FIELDS = {f.name for f in fields(MeetingRecord)}
-
-
-class MeetingRepository(Protocol):
-    async def get(self, meeting_id: str) -> MeetingRecord | None: ...
-
-    async def save(self, record: MeetingRecord, event_id: str) -> ApplyResult: ...
-
-
-class MeetingWorkRepository(MeetingRepository, Protocol):
-    async def load(self, meeting_id: str) -> tuple[MeetingRecord, MeetingWork] | None: ...
-
-    async def save_row(self, meeting_id: str, row: RowDraft) -> None: ...
-
-    async def save_attendance(self, meeting_id: str, attendance: dict[str, bool]) -> None: ...
-
-    async def save_student_record(self, meeting_id: str, record: StudentRecord) -> None: ...
-
-    async def complete(self, meeting_id: str, completed_by: str, completed_at: datetime,
-                       entries: list[dict[str, Any]]) -> bool: ...
-
-    async def for_person(self, person_oid: str, since: datetime) -> list[MeetingRecord]: ...
-
-    async def for_units(self, unit_ids: set[str] | None, since: datetime) -> list[MeetingRecord]: ...
 
 
 def _to_doc(record: MeetingRecord) -> dict[str, Any]:
@@ -123,8 +106,13 @@ def months_from(start: datetime, count: int) -> list[datetime]:
 
 
 class MongoMeetingRepository:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self.collection = db[MEETINGS]
+    """``outbox`` writes to ``meetings`` (from ``runtime.outbox(MEETINGS)``); reads go to its collection."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
+        if outbox.name != MEETINGS:
+            raise ValueError(f"the meetings repository writes through the outbox of {MEETINGS!r}, not {outbox.name!r}")
+        self.outbox = outbox
+        self.collection = outbox.collection
         self.index = db[MEETING_INDEX]
 
     async def ensure_indexes(self) -> None:
@@ -171,11 +159,11 @@ class MongoMeetingRepository:
         await self.collection.update_one({"_id": meeting_id}, {"$set": {"student_record": _record_to_doc(record)}})
 
     async def complete(self, meeting_id: str, completed_by: str, completed_at: datetime,
-                       entries: list[dict[str, Any]]) -> bool:
-        result = await self.collection.update_one(
+                       events: Sequence[Outgoing]) -> bool:
+        result = await self.outbox.update(
             {"_id": meeting_id, "status": "planned"},
-            {"$set": {"status": "held", "completed_by": completed_by, "completed_at": completed_at},
-             **outbox_update(entries)},
+            {"$set": {"status": "held", "completed_by": completed_by, "completed_at": completed_at}},
+            events,
         )
         return result.modified_count == 1
 

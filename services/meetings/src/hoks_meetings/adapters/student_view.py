@@ -1,29 +1,16 @@
-"""Reads the service's SIS view for checklists and pages, by ``_id`` only (see ``rosters``)."""
+"""Reads the service's SIS view for checklists and pages, by ``_id`` only (see ``rosters``);
+implements the ``StudentDirectory`` port of ``handlers.py``."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_meetings.adapters.rosters import ROSTERS
+from hoks_meetings.domain.roster import on_roster
 from hoks_shared.sisviews.projection import STAFF, STUDENTS
-
-
-class StudentDirectory(Protocol):
-    async def roster(self, group_id: str, responsible_teacher_oid: str | None) -> list[dict[str, Any]]:
-        """The active students of the group (of that responsible teacher), as SIS view documents."""
-        ...
-
-    async def students(self, student_oids: list[str]) -> list[dict[str, Any]]: ...
-
-    async def staff_names(self, staff_oids: list[str]) -> dict[str, str]: ...
-
-
-def on_roster(doc: dict[str, Any], group_id: str, responsible_teacher_oid: str | None) -> bool:
-    return doc.get("group_id") == group_id and doc.get("active", True) and (
-        responsible_teacher_oid is None or doc.get("responsible_teacher_oid") == responsible_teacher_oid)
 
 
 class MongoStudentDirectory:

@@ -9,18 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoks_meetings.adapters.meeting_audit import record_meeting_read
-from hoks_meetings.adapters.http_api import VIEWERS, MeetingId, MeetingsDeps, start_of_today, viewer_of
+from hoks_meetings.adapters.http_access import VIEWERS, MeetingId, viewer_of
+from hoks_meetings.adapters.http_errors import domain_refusals
 from hoks_meetings.adapters.page_errors import ERROR_TEXTS, PATTERNS
 from hoks_meetings.adapters.translations import TRANSLATIONS
-from hoks_meetings.domain.checklist import MEETING_REFERRAL_OUTCOMES, OUTCOMES, RuleViolation, effective_attendance
+from hoks_meetings.domain.checklist import MEETING_REFERRAL_OUTCOMES, OUTCOMES, effective_attendance
 from hoks_meetings.domain.themes import theme_of
-from hoks_meetings.domain.timing import local_date
 from hoks_meetings.domain.vocabulary import ACTION_CODES, CHECK_ITEMS, HOKS_UPDATES, REFERRAL_REASONS, REFERRAL_TARGETS
-from hoks_meetings.handlers import my_meetings, open_meeting
+from hoks_meetings.handlers import Deps, ListMyMeetings, OpenMeeting, my_meetings, open_meeting
 from hoks_shared.auth import AllowPage, AuditDep, Principal
 from hoks_shared.web.i18n import merged
 from hoks_shared.web.render import render, ui_settings
@@ -30,8 +30,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 MEETING_PAGE = merged(TRANSLATIONS, ERROR_TEXTS)
 
 
-def build_pages(deps: MeetingsDeps) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+def build_pages(deps: Deps) -> APIRouter:
+    router = APIRouter(include_in_schema=False, dependencies=[domain_refusals])
 
     @router.get("/")
     async def home() -> Response:
@@ -40,9 +40,8 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
     @router.get("/ui/meetings", response_class=HTMLResponse)
     async def meetings_page(request: Request, audit: AuditDep,
                             principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
-        now = deps.clock()
-        found = await my_meetings(viewer_of(principal), deps.meetings, start_of_today(now))
-        tomorrow = start_of_today(now) + timedelta(days=1)
+        found = await my_meetings(ListMyMeetings(viewer_of(principal)), deps)
+        tomorrow = deps.start_of_today() + timedelta(days=1)
         today = [m for m in found if m.starts_at < tomorrow]
         upcoming = [m for m in found if m.starts_at >= tomorrow]
         # a student-level meeting is shown by the student's name (its participants meet the student)
@@ -61,11 +60,7 @@ def build_pages(deps: MeetingsDeps) -> APIRouter:
     @router.get("/ui/meetings/{meeting_id}", response_class=HTMLResponse)
     async def meeting_page(request: Request, meeting_id: MeetingId, audit: AuditDep,
                            principal: Principal = Depends(AllowPage(*VIEWERS))) -> Response:
-        try:
-            view = await open_meeting(meeting_id, viewer_of(principal), deps.meetings, deps.directory,
-                                      local_date(deps.clock(), deps.zone), deps.rules)
-        except RuleViolation as exc:
-            raise HTTPException(exc.status, detail=exc.reason) from None
+        view = await open_meeting(OpenMeeting(meeting_id, viewer_of(principal)), deps)
         await record_meeting_read(audit, principal, view, "GET /ui/meetings/{meeting_id}")
         theme = theme_of(view.meeting.theme)
         return render(request, TEMPLATES, "meeting.html", {

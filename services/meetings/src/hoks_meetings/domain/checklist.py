@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from hoks_meetings.domain.errors import MeetingClosed, RuleBroken, StudentNotOnChecklist
 from hoks_meetings.domain.meeting_record import MeetingRecord
 from hoks_meetings.domain.suggestions import Suggestion
 from hoks_meetings.domain.themes import theme_of
@@ -43,18 +44,10 @@ MEETING_REFERRAL_OUTCOMES: tuple[str, ...] = tuple(
     o.value for o in ReferralOutcome if o not in (ReferralOutcome.VALPAS_NOTIFIED, ReferralOutcome.HANDED_OVER))
 
 
-class RuleViolation(ValueError):
-    """A rule of the model refused the change; ``reason`` says which (shown to the user)."""
-
-    def __init__(self, reason: str, *, status: int = 422) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-
-
 @dataclass(frozen=True)
-class RowDraft:
-    student_oid: str
+class RowInput:
+    """What staff confirm for one student: the model's four items, an outcome, a referral as codes."""
+
     hoks_checked: bool
     measures_taken: bool
     committed: bool
@@ -63,6 +56,13 @@ class RowDraft:
     referral_target: str | None = None
     referral_reason: str | None = None
     theme_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowDraft(RowInput):
+    """A student's confirmed row as saved (a draft until the meeting is completed)."""
+
+    student_oid: str
     #: What the data suggested when the row was confirmed (items + outcome) and its signals.
     suggested: dict[str, object] = field(default_factory=dict)
     signals: tuple[str, ...] = ()
@@ -108,9 +108,9 @@ class MeetingWork:
 
 def ensure_open(meeting: MeetingRecord) -> None:
     if meeting.status == "held":
-        raise RuleViolation("the meeting is already completed; its record no longer changes", status=409)
+        raise MeetingClosed("the meeting is already completed; its record no longer changes")
     if meeting.status == "cancelled":
-        raise RuleViolation("the meeting was cancelled", status=409)
+        raise MeetingClosed("the meeting was cancelled")
 
 
 def editor_roles(meeting: MeetingRecord) -> frozenset[str]:
@@ -131,30 +131,30 @@ def suggested_items(suggestion: Suggestion) -> dict[str, object]:
 
 
 def check_row(meeting: MeetingRecord, roster: set[str], row: RowDraft) -> RowDraft:
-    """The row as it may be stored, or ``RuleViolation`` with the reason."""
+    """The row as it may be stored, or ``RuleBroken`` with the reason."""
     ensure_open(meeting)
     if row.student_oid not in roster:
-        raise RuleViolation("the student is not on this meeting's checklist", status=404)
+        raise StudentNotOnChecklist()
     if row.outcome not in OUTCOMES:
-        raise RuleViolation(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise RuleBroken(f"outcome must be one of {', '.join(OUTCOMES)}")
     if row.outcome == "referral":
         if row.referral_target not in REFERRAL_TARGETS:
-            raise RuleViolation(f"a referral needs a target, one of {', '.join(REFERRAL_TARGETS)}")
+            raise RuleBroken(f"a referral needs a target, one of {', '.join(REFERRAL_TARGETS)}")
         if row.referral_reason not in REFERRAL_REASONS:
-            raise RuleViolation(f"a referral needs a reason code, one of {', '.join(REFERRAL_REASONS)}")
+            raise RuleBroken(f"a referral needs a reason code, one of {', '.join(REFERRAL_REASONS)}")
         if row.referral_reason == WELFARE_REASON and not is_welfare(row.referral_target):
-            raise RuleViolation("the reason 'welfare' is for welfare targets only (curator, psychologist, "
+            raise RuleBroken("the reason 'welfare' is for welfare targets only (curator, psychologist, "
                                 "multi-professional group); a pedagogical referral needs a pedagogical reason")
         if stored_reason(row.referral_target, row.referral_reason) not in reasons_for(row.referral_target):
-            raise RuleViolation(f"the reason {row.referral_reason!r} does not fit the target {row.referral_target}; "
+            raise RuleBroken(f"the reason {row.referral_reason!r} does not fit the target {row.referral_target}; "
                                 f"one of {', '.join(sorted(reasons_for(row.referral_target)))}")
         row = RowDraft(**{**row.__dict__, "referral_reason": stored_reason(row.referral_target, row.referral_reason)})
     elif row.referral_target is not None or row.referral_reason is not None:
-        raise RuleViolation("a referral target and reason are given only when the outcome is 'referral'")
+        raise RuleBroken("a referral target and reason are given only when the outcome is 'referral'")
     allowed = theme_of(meeting.theme).items
     unknown = [f for f in row.theme_flags if f not in allowed]
     if unknown:
-        raise RuleViolation(f"unknown theme items {unknown}; this theme has {list(allowed)}")
+        raise RuleBroken(f"unknown theme items {unknown}; this theme has {list(allowed)}")
     return row
 
 
@@ -163,27 +163,27 @@ def check_attendance(meeting: MeetingRecord, attendance: dict[str, bool]) -> Non
     people = {p.person_oid for p in meeting.participants}
     unknown = sorted(set(attendance) - people)
     if unknown:
-        raise RuleViolation(f"not participants of this meeting: {unknown}")
+        raise RuleBroken(f"not participants of this meeting: {unknown}")
 
 
 def check_student_record(meeting: MeetingRecord, record: StudentRecord) -> None:
     ensure_open(meeting)
     if meeting.kind != "student":
-        raise RuleViolation("a HOKS update and actions are recorded in student-level meetings only")
+        raise RuleBroken("a HOKS update and actions are recorded in student-level meetings only")
     if record.hoks_update not in HOKS_UPDATES:
-        raise RuleViolation(f"hoks_update must be one of {', '.join(HOKS_UPDATES)}")
+        raise RuleBroken(f"hoks_update must be one of {', '.join(HOKS_UPDATES)}")
     for action in record.actions:
         if action.action_code not in ACTION_CODES:
-            raise RuleViolation(f"action_code must be one of {', '.join(ACTION_CODES)}")
+            raise RuleBroken(f"action_code must be one of {', '.join(ACTION_CODES)}")
         if action.due_date < meeting.starts_at.date():
-            raise RuleViolation("an action's due date cannot be before the meeting")
+            raise RuleBroken("an action's due date cannot be before the meeting")
     if record.referral_outcome is not None:
         if meeting.referral_id is None:
-            raise RuleViolation("a referral outcome is recorded only in the student-level meeting of a referral")
+            raise RuleBroken("a referral outcome is recorded only in the student-level meeting of a referral")
         if record.referral_outcome not in MEETING_REFERRAL_OUTCOMES:
-            raise RuleViolation(f"referral_outcome must be one of {', '.join(MEETING_REFERRAL_OUTCOMES)}")
+            raise RuleBroken(f"referral_outcome must be one of {', '.join(MEETING_REFERRAL_OUTCOMES)}")
     elif meeting.referral_id is not None and not record.actions:
-        raise RuleViolation("close the referral with an outcome, or keep it open with a next step: "
+        raise RuleBroken("close the referral with an outcome, or keep it open with a next step: "
                             "an action with its owner and due date")
 
 
@@ -194,18 +194,18 @@ def effective_attendance(meeting: MeetingRecord, work: MeetingWork) -> dict[str,
 
 
 def check_complete(meeting: MeetingRecord, roster: list[str], work: MeetingWork) -> list[RowDraft]:
-    """The rows to publish when the meeting can be completed; ``RuleViolation`` otherwise."""
+    """The rows to publish when the meeting can be completed; ``RuleBroken`` otherwise."""
     ensure_open(meeting)
     if meeting.kind == "student":
         student = meeting.student_oid
         if work.attendance.get(student or "") is not True:
-            raise RuleViolation("a student-level meeting is completed only with the student's presence recorded")
+            raise RuleBroken("a student-level meeting is completed only with the student's presence recorded")
         if work.student_record is None:
-            raise RuleViolation("record the agreed HOKS update (and actions) before completing")
+            raise RuleBroken("record the agreed HOKS update (and actions) before completing")
         return [work.rows[student]] if student in work.rows else []
     if not roster:
-        raise RuleViolation("the checklist has no students")
+        raise RuleBroken("the checklist has no students")
     missing = [s for s in roster if s not in work.rows]
     if missing:
-        raise RuleViolation(f"{len(missing)} student row(s) not confirmed yet", status=422)
+        raise RuleBroken(f"{len(missing)} student row(s) not confirmed yet")
     return [work.rows[s] for s in roster]

@@ -1,11 +1,17 @@
-"""The events a completed meeting emits, built from its record (OIDs and codes only)."""
+"""The events a completed meeting emits, built from its record (OIDs and codes only).
+
+Their ids are derived from the meeting (``deterministic_event_id``): a completion retried after
+a lost answer stages the same ids, so consumers drop a repeat.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from hoks_meetings.domain.checklist import MeetingWork, RowDraft, effective_attendance
 from hoks_meetings.domain.meeting_record import MeetingRecord
+from hoks_meetings.domain.timing import local_date
+from hoks_shared.contracts.envelope import deterministic_event_id
 from hoks_shared.contracts.meetings import (
     AgreedAction,
     AttendanceEntry,
@@ -14,6 +20,7 @@ from hoks_shared.contracts.meetings import (
     MeetingHeld,
     ReferralRequest,
 )
+from hoks_shared.store.outbox_writes import Outgoing
 
 
 def _subject(meeting: MeetingRecord) -> dict[str, object]:
@@ -60,3 +67,19 @@ def meeting_held(meeting: MeetingRecord, work: MeetingWork, *, responsible_teach
         referral_outcome=record.referral_outcome if record else None,
         recorded_by_oid=completed_by,
     )
+
+
+def completion_events(meeting: MeetingRecord, work: MeetingWork, rows: list[RowDraft], *,
+                      responsible_teacher_oid: str, completed_by: str, completed_at: datetime,
+                      zone: tzinfo) -> list[Outgoing]:
+    """What completing the meeting emits, in order: ``checklist-completed`` (when it has rows)
+    and ``meeting-held`` (held on the provider's day in ``zone``)."""
+    events = []
+    if rows:
+        completed = checklist_completed(meeting, rows, responsible_teacher_oid=responsible_teacher_oid,
+                                        completed_by=completed_by, completed_at=completed_at)
+        events.append(Outgoing(completed, event_id=deterministic_event_id(completed.event_type, meeting.meeting_id)))
+    held = meeting_held(meeting, work, responsible_teacher_oid=responsible_teacher_oid, completed_at=completed_at,
+                        checklist_rows=len(rows), completed_by=completed_by, held_on=local_date(completed_at, zone))
+    events.append(Outgoing(held, event_id=deterministic_event_id(held.event_type, meeting.meeting_id)))
+    return events

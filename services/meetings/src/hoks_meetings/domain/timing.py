@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from hoks_meetings.domain.checklist import RuleViolation
+from hoks_meetings.domain.errors import NotStartedYet
 from hoks_meetings.domain.meeting_record import MeetingRecord
 
 
@@ -29,8 +29,8 @@ def earliest_completion(meeting: MeetingRecord, early: timedelta) -> datetime:
 
 
 def check_may_complete(meeting: MeetingRecord, now: datetime, early: timedelta, zone: tzinfo) -> None:
-    """``RuleViolation`` (409) when the meeting has not started yet (beyond the early window)."""
+    """``NotStartedYet`` when the meeting has not started yet (beyond the early window)."""
     earliest = earliest_completion(meeting, early)
     if now < earliest:
         shown = earliest.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-        raise RuleViolation(f"the meeting has not started yet; it can be completed from {shown} on", status=409)
+        raise NotStartedYet(f"the meeting has not started yet; it can be completed from {shown} on")

@@ -1,14 +1,17 @@
-"""Thresholds of the checklist's suggestions and the completion window (``HOKS_MEETINGS_*``), so each
-provider can tune them."""
+"""The meetings service's settings: thresholds of the checklist's suggestions and the completion
+window (``HOKS_MEETINGS_*``), so each provider can tune them, and the provider's time zone
+(``HOKS_UI_TIME_ZONE``, shared with the pages)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hoks_meetings.domain.suggestions import SuggestionRules
+from hoks_shared.web.render import ui_settings
 
 
 class MeetingsSettings(BaseSettings):
@@ -28,3 +31,8 @@ class MeetingsSettings(BaseSettings):
 
     def complete_early(self) -> timedelta:
         return timedelta(minutes=self.complete_early_minutes)
+
+
+def provider_zone() -> tzinfo:
+    """The provider's time zone: "today" and dates are decided in it."""
+    return ZoneInfo(ui_settings().time_zone)
