@@ -29,7 +29,16 @@ from hoks_meetings.adapters.repository import MEETINGS, MongoMeetingRepository
 from hoks_meetings.adapters.student_view import MongoStudentDirectory
 from hoks_meetings.domain.access import Viewer
 from hoks_meetings.domain.meeting_record import from_scheduled
-from hoks_meetings.handlers import CompleteMeeting, Deps, OpenMeeting, RowInput, SaveRow, complete_meeting, open_meeting, save_row
+from hoks_meetings.handlers import (
+    CompleteMeeting,
+    Deps,
+    OpenMeeting,
+    RowInput,
+    SaveRow,
+    complete_meeting,
+    open_meeting,
+    save_row,
+)
 from hoks_shared.contracts.meetings import MeetingScheduled
 from hoks_shared.store.outbox_writes import Outbox
 from hoks_devinfra.manager import Infra
@@ -77,7 +86,8 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         meetings = MongoMeetingRepository(db, outbox)
         directory = MongoStudentDirectory(db)
         # the checklist is opened on AS_OF (the demo data's day); rows are saved and completed now
-        open_deps = Deps(meetings, directory, clock=lambda: datetime(AS_OF.year, AS_OF.month, AS_OF.day, 10, tzinfo=UTC))
+        opened_on = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 10, tzinfo=UTC)
+        open_deps = Deps(meetings, directory, clock=lambda: opened_on)
         deps = Deps(meetings, directory)
         groups = [g async for g in db.sis_groups.find({"active": True})][: args.groups]
         start = datetime.now(UTC) + timedelta(minutes=10)  # completion is allowed from 30 min before the start

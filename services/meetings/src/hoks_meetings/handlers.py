@@ -269,8 +269,9 @@ async def complete_meeting(cmd: CompleteMeeting, deps: Deps) -> Completion:
     rows = check_complete(meeting, [d["_id"] for d in docs], work)
     completed_by = cmd.viewer.staff_oid
     assert completed_by is not None  # an editor is a participant, so signed in as staff
-    events = completion_events(meeting, work, rows, responsible_teacher_oid=teacher_of_record(meeting, docs, completed_by),
-                               completed_by=completed_by, completed_at=now, zone=deps.zone)
+    teacher = teacher_of_record(meeting, docs, completed_by)
+    events = completion_events(meeting, work, rows, responsible_teacher_oid=teacher, completed_by=completed_by,
+                               completed_at=now, zone=deps.zone)
     if not await deps.meetings.complete(cmd.meeting_id, completed_by, now, events):
         raise MeetingClosed("the meeting is already completed")
     referrals = sum(1 for r in rows if r.outcome == "referral")

@@ -8,7 +8,13 @@ from hoks_meetings.adapters.api_models import AttendanceIn, ParticipantOut, Stud
 from hoks_meetings.adapters.http_access import EDITORS, MeetingId, viewer_of
 from hoks_meetings.adapters.routes import meetings_router
 from hoks_meetings.domain.checklist import AgreedAction, StudentRecord
-from hoks_meetings.handlers import Deps, RecordAttendance, RecordStudentOutcome, record_attendance, record_student_outcome
+from hoks_meetings.handlers import (
+    Deps,
+    RecordAttendance,
+    RecordStudentOutcome,
+    record_attendance,
+    record_student_outcome,
+)
 from hoks_shared.auth import Allow, AuditDep, Principal
 
 
