@@ -57,6 +57,7 @@ from hoks_shared.topics import MEETING_OUTCOMES, TopicNaming  # noqa: E402
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize  # noqa: E402
 from hoks_sisfeed.publishing import publish_records  # noqa: E402
 from hoks_sisfeed.records import feed_record  # noqa: E402
+from reporting_replay import drop_topics  # noqa: E402  (bench/ is the script's directory)
 
 CHUNK = 50
 YEAR = "2026-2027"
@@ -328,6 +329,7 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongodb_url)
     await client.drop_database(settings.mongo.database)
     await client.close()
+    await drop_topics(bootstrap, prefix)
 
 
 async def main(args: argparse.Namespace, bootstrap: str, mongodb_url: str) -> None:

@@ -64,3 +64,24 @@ def test_the_history_decoder_checks_a_repeated_body_without_decoding_it_again():
     assert decoder(other) == small_institution()[1]
     elsewhere = replace(first, topic=PREFIX + "hoks.sis.hoks.v1")  # the same bytes on another topic
     assert decoder(elsewhere) == small_institution()[0] and decoder.repeats == 1  # decoded, not a repeat
+
+
+async def test_a_document_written_early_cannot_change_afterwards():
+    """The replay writes the meeting topics' entities before it reads the SIS feeds; were an event
+    of those feeds to change one of them, the replay would stop instead of writing a stale document."""
+    folded = FoldedDocuments()
+    history = small_institution()
+    await fold_into(folded, history)
+
+    class NoDatabase:
+        def __getitem__(self, name):
+            return self
+
+        async def insert_many(self, docs, ordered):
+            return None
+
+    entity_id = next(iter(folded.collections[ENTITIES]))
+    folded.write_early(NoDatabase(), ENTITIES)
+    with pytest.raises(RuntimeError, match="written as final"):
+        await folded.save(ENTITIES, [{"_id": entity_id, "state": {}, "contrib": []}])
+    assert await folded.write_once(NoDatabase()) == folded.count()

@@ -19,6 +19,7 @@ from hoks_reporting.adapters.internal_topics import MemberChangeTopic, broker_se
 from hoks_reporting.adapters.names import NameLookup
 from hoks_reporting.adapters.report_store import CachedReportStore, MongoReportStore
 from hoks_reporting.adapters.settings import ReportSettings
+from hoks_reporting.adapters.store_turns import StoreTurns, TakingTurns
 from hoks_reporting.adapters.web_pages import build_page_router
 from hoks_reporting.handlers.ports import StageDeps
 from hoks_reporting.subscribers import ReportStages, build_router
@@ -41,8 +42,11 @@ def build(settings: ServiceSettings | None = None,
     report = report or ReportSettings()
     store = MongoReportStore(runtime.db)
     send = broker_send(runtime)
-    stages = ReportStages(StageDeps(CachedReportStore(store), MemberChangeTopic(send, runtime.naming), EntityLocks(),
-                                    report.student_rules()), runtime, send)
+    cached, turns = CachedReportStore(store), StoreTurns()
+    changes, locks = MemberChangeTopic(send, runtime.naming), EntityLocks()
+    stages = ReportStages(
+        StageDeps(TakingTurns(cached, turns, urgent=True), changes, locks, report.student_rules()), runtime, send,
+        bulk=StageDeps(TakingTurns(cached, turns, urgent=False), changes, locks, report.student_rules()))
     views = SisViews(runtime.db)
     deps = ReportDeps(store, NameLookup(runtime.db), report.figure_rules())
     # operations: group meetings planned/held per round of this academic year (hoks_meetings_*)

@@ -57,10 +57,13 @@ def aggregates_group(runtime: ServiceRuntime) -> str:
 
 
 class ReportStages:
-    """The two stages over Kafka records: ``entities`` (both lanes) and ``aggregates``."""
+    """The two stages over Kafka records: ``entities`` (both lanes) and ``aggregates``. ``deps`` serve
+    the domain lane; ``bulk`` (the same ports, taking their turn at the store after the domain
+    lane's calls, see ``adapters.store_turns``) the SIS lane and the aggregates."""
 
-    def __init__(self, deps: StageDeps, runtime: ServiceRuntime, send: Send) -> None:
+    def __init__(self, deps: StageDeps, runtime: ServiceRuntime, send: Send, *, bulk: StageDeps | None = None) -> None:
         self.deps = deps
+        self.bulk = bulk or deps
         self.runtime = runtime
         self.send = send
         self.rows_topic = runtime.naming.prefix + CHECKLIST_ROWS
@@ -77,7 +80,7 @@ class ReportStages:
                 await asyncio.sleep(sink.retry_backoff_s)
             raise
 
-    async def entities(self, records: Sequence[Any]) -> int:
+    async def entities(self, records: Sequence[Any], *, bulk: bool = False) -> int:
         """Apply a batch to the entities this replica owns; returns the events applied."""
         batch = await read_batch(records, reads=READS, adapter=REPORT_EVENT, runtime=self.runtime)
         events, observed, rows = [], [], []
@@ -91,7 +94,7 @@ class ReportStages:
 
         async def apply() -> Any:
             await send_all(self.send, rows)
-            return await apply_to_entities(ApplyEvents(events), self.deps)
+            return await apply_to_entities(ApplyEvents(events), self.bulk if bulk else self.deps)
 
         results = await self._backing_off(apply)
         for index, meta in observed:
@@ -112,7 +115,7 @@ class ReportStages:
                 continue
             changes.setdefault(agg_id, {})[member] = contribution  # in the partition's order: the last holds
             count += 1
-        await self._backing_off(lambda: apply_member_changes(ApplyMemberChanges(changes), self.deps))
+        await self._backing_off(lambda: apply_member_changes(ApplyMemberChanges(changes), self.bulk))
         return count
 
 
@@ -135,7 +138,7 @@ def build_router(runtime: ServiceRuntime, stages: ReportStages, report: ReportSe
     @batch_subscriber(router, naming, [], sis_group(runtime), max_records=report.sis_batch_max_records,
                       partitions=sis)
     async def on_report_sis_batch(msg: KafkaMessage) -> None:
-        await stages.entities(msg.raw_message)
+        await stages.entities(msg.raw_message, bulk=True)
 
     @batch_subscriber(router, naming, [], aggregates_group(runtime), max_records=report.batch_max_records,
                       partitions=changes)

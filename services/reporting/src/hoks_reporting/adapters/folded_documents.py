@@ -1,9 +1,11 @@
 """The replay's report documents: folded in memory, then written to the database once each.
 
 The use cases read and write their documents through this store exactly as they do through the
-database, so a replay computes every document with the live consumers' code; nothing reaches the
-database until the history has been folded, and then each document is one insert (a fresh
-database holds nothing to replace).
+database, so a replay computes every document with the live consumers' code; a document reaches the
+database once it is final, as one insert (a fresh database holds nothing to replace): the whole
+collection at the end, or earlier a collection whose documents no later event can change
+(``write_early``: the replay folds the meeting topics first, whose entities nothing else touches,
+and writes those while it reads the rest).
 """
 
 from __future__ import annotations
@@ -49,38 +51,66 @@ class FoldedDocuments:
 
     def __init__(self) -> None:
         self.collections: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
+        #: documents already written (``write_early``): final, a later change is a mistake
+        self._written: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        self._early: list[asyncio.Task[int]] = []
+        self.written_early = 0
 
     async def load(self, collection: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         held = self.collections[collection]
         return {i: held[i] for i in ids if i in held}
 
     async def save(self, collection: str, docs: Sequence[dict[str, Any]]) -> None:
-        held = self.collections[collection]
+        held, written = self.collections[collection], self._written[collection]
         for doc in docs:
+            if doc["_id"] in written:
+                raise RuntimeError(f"{collection} {doc['_id']} was written as final and changed later")
             held[doc["_id"]] = doc
 
     async def delete(self, collection: str, ids: Sequence[str]) -> None:
-        held = self.collections[collection]
+        held, written = self.collections[collection], self._written[collection]
         for doc_id in ids:
+            if doc_id in written:
+                raise RuntimeError(f"{collection} {doc_id} was written as final and deleted later")
             held.pop(doc_id, None)
 
     def count(self) -> int:
         return sum(len(held) for held in self.collections.values())
 
-    async def write_once(self, db: AsyncDatabase[dict[str, Any]], in_flight: int = IN_FLIGHT) -> int:
-        """Insert every document into ``db`` (which holds none of them); how many were written.
-        Chunks are packed one after another while earlier ones are being inserted."""
-        gate = asyncio.Semaphore(in_flight)
+    def write_early(self, db: AsyncDatabase[dict[str, Any]], collection: str) -> None:
+        """Start writing the documents ``collection`` holds now, in the background: the caller
+        knows no later event changes them (a later save of one of them raises)."""
+        docs = [doc for doc_id, doc in self.collections[collection].items()
+                if doc_id not in self._written[collection]]
+        self._written[collection].update(doc["_id"] for doc in docs)
+        self.written_early += len(docs)
+        self._early.append(asyncio.create_task(_insert_all(db, {collection: docs})))
 
-        async def insert(collection: str, chunk: list[dict[str, Any]]) -> None:
-            try:
-                await db[collection].insert_many(chunk, ordered=False)
-            finally:
-                gate.release()
-
-        async with asyncio.TaskGroup() as group:
-            for collection, held in self.collections.items():
-                for chunk in _chunks(list(held.values())):
-                    await gate.acquire()
-                    group.create_task(insert(collection, chunk))
+    async def write_once(self, db: AsyncDatabase[dict[str, Any]]) -> int:
+        """Insert every document not written yet into ``db`` (which holds none of them) and wait
+        for the early writes; how many documents there are."""
+        try:
+            await _insert_all(db, {name: [doc for doc_id, doc in held.items() if doc_id not in self._written[name]]
+                                   for name, held in self.collections.items()})
+        finally:
+            await asyncio.gather(*self._early)
         return self.count()
+
+
+async def _insert_all(db: AsyncDatabase[dict[str, Any]], docs: dict[str, list[dict[str, Any]]],
+                      in_flight: int = IN_FLIGHT) -> int:
+    """Insert the documents, chunks packed one after another while earlier ones are being inserted."""
+    gate = asyncio.Semaphore(in_flight)
+
+    async def insert(collection: str, chunk: list[dict[str, Any]]) -> None:
+        try:
+            await db[collection].insert_many(chunk, ordered=False)
+        finally:
+            gate.release()
+
+    async with asyncio.TaskGroup() as group:
+        for collection, held in docs.items():
+            for chunk in _chunks(held):
+                await gate.acquire()
+                group.create_task(insert(collection, chunk))
+    return sum(len(held) for held in docs.values())

@@ -27,12 +27,13 @@ from hoks_reporting.adapters.internal_topics import CHECKLIST_ROWS, MEMBER_CHANG
 from hoks_reporting.adapters.event_decoding import REPORT_TOPICS, SIS_REPORT_TOPICS, HistoryDecoder
 from hoks_reporting.adapters.report_store import COLLECTIONS, unpack
 from hoks_reporting.adapters.settings import ReportSettings
-from hoks_reporting.handlers.ports import ProjectionDeps
+from hoks_reporting.handlers.ports import ENTITIES, ProjectionDeps
 from hoks_reporting.handlers.projection import ApplyEvents, apply_events
 from hoks_shared.messaging.broker import consumer_group
 from hoks_shared.messaging.security import aiokafka_options
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.store.client import create_client
+from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ class ReplayOutcome:
     fold_s: float = 0.0
     write_s: float = 0.0
     documents: int = 0
+    #: documents written while the rest of the history was being read (see ``EARLY_TOPICS``)
+    written_early: int = 0
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -79,6 +82,10 @@ async def end_offsets(settings: ServiceSettings, names: list[str] | None = None)
         await consumer.stop()
 
 
+#: The topics whose entities no other topic changes (checklist rows ``cl|…`` and meetings ``mtg|…``;
+#: a student's ``stu|…`` takes the SIS feeds and the referrals).
+EARLY_TOPICS = (MEETING_SCHEDULE, MEETING_OUTCOMES)
+
 #: events decoded before they are folded into the documents (bounds the memory the events take:
 #: ~5 KB each measured, against ~3.4 KB a folded document)
 FOLD_EVERY = 200_000
@@ -92,7 +99,8 @@ async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDa
     checked, see ``HistoryDecoder``); fold the events in memory with the live consumers' use case
     (one apply per ``fold_every`` events: every entity folded, every aggregate rolled
     up once a chunk; the documents do not depend on how the events are cut); write each resulting
-    document once."""
+    document once. The meeting topics are read first (``EARLY_TOPICS``): their entities (checklist
+    rows, meetings; four in five documents) are then final and written while the rest is read."""
     outcome = ReplayOutcome(db.name)
     folded = FoldedDocuments()
     deps = ProjectionDeps(folded, report.student_rules())
@@ -100,18 +108,26 @@ async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDa
     started = time.perf_counter()
     if not wanted:
         return outcome
+    early = {settings.kafka.topic_prefix + t.name for t in EARLY_TOPICS}
+    phases = [{tp: end for tp, end in wanted.items() if tp.topic in early},
+              {tp: end for tp, end in wanted.items() if tp.topic not in early}]
+    decoder = HistoryDecoder()
     gc.disable()  # millions of small objects that live to the end: collecting them finds nothing
     try:
-        async for events in read_events(settings, wanted, outcome, batch, fold_every):
-            folding = time.perf_counter()
-            await apply_events(ApplyEvents(events), deps)
-            outcome.events += len(events)
-            outcome.fold_s += time.perf_counter() - folding
+        for phase in (p for p in phases if p):
+            async for events in read_events(settings, phase, outcome, batch, fold_every, decoder):
+                folding = time.perf_counter()
+                await apply_events(ApplyEvents(events), deps)
+                outcome.events += len(events)
+                outcome.fold_s += time.perf_counter() - folding
+            if phase is phases[0]:  # the checklist rows' and meetings' entities are final
+                folded.write_early(db, ENTITIES)
         outcome.events += outcome.repeats
         outcome.read_s = time.perf_counter() - started - outcome.fold_s
     finally:
         gc.enable()
     outcome.documents = await folded.write_once(db)
+    outcome.written_early = folded.written_early
     outcome.seconds = time.perf_counter() - started
     outcome.write_s = outcome.seconds - outcome.read_s - outcome.fold_s
     return outcome
@@ -143,12 +159,11 @@ async def records_below(settings: ServiceSettings, wanted: dict[TopicPartition, 
 
 
 async def read_events(settings: ServiceSettings, wanted: dict[TopicPartition, int], outcome: ReplayOutcome,
-                      batch: int, chunk: int) -> AsyncIterator[list[Any]]:
+                      batch: int, chunk: int, decoder: HistoryDecoder) -> AsyncIterator[list[Any]]:
     """The report's events below ``wanted``, decoded, in lists of ``chunk`` (the last one shorter);
     records that break their contract are counted in ``outcome.invalid`` and skipped, repeats (see
     ``HistoryDecoder``) in ``outcome.repeats``."""
     events: list[Any] = []
-    decoder = HistoryDecoder()
     async for records in records_below(settings, wanted, batch):
         for record in records:
             try:
@@ -261,7 +276,8 @@ async def run_replay(settings: ServiceSettings, report: ReportSettings, *, verif
         say(f"replayed {outcome.events} report events ({outcome.repeats} of them repeats of an earlier body, "
             f"{outcome.invalid} invalid skipped) in "
             f"{outcome.seconds:.1f} s: {outcome.events_per_second:,.0f} events/s (read {outcome.read_s:.1f} s, "
-            f"fold {outcome.fold_s:.1f} s, write {outcome.documents} documents once {outcome.write_s:.1f} s)")
+            f"fold {outcome.fold_s:.1f} s, write {outcome.documents} documents once {outcome.write_s:.1f} s, "
+            f"{outcome.written_early} of them while reading)")
         if not verify:
             return 0
         if not await live_caught_up(settings, ends, wait_s):

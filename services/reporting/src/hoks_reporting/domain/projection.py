@@ -103,11 +103,11 @@ class EntityFold:
     entity_docs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def fold_entities(stored: Mapping[str, dict[str, Any]], events: Sequence[Any],
-                  rules: students.StudentRules) -> EntityFold:
-    """Apply ``events`` in order to the stored entity documents (``stored``: those of
+def fold_entities(stored: Mapping[str, dict[str, Any]], events: Sequence[Any], rules: students.StudentRules,
+                  wanted: Sequence[str] | None = None) -> EntityFold:
+    """Apply ``events`` in order to the stored entity documents (``stored``: those of ``wanted`` =
     ``entity_ids(events)`` that exist). Stored documents are not changed (new ones are built)."""
-    wanted = entity_ids(events)
+    wanted = entity_ids(events) if wanted is None else wanted
     entities = {i: _Entity(stored.get(i), (stored.get(i) or {}).get("state")) for i in wanted}
     fold = EntityFold(applied=[_apply(entities, e) for e in events])
     for entity_id, entity in entities.items():

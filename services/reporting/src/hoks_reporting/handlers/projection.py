@@ -41,10 +41,11 @@ def _results(fold: EntityFold) -> list[ApplyResult]:
     return [ApplyResult.APPLIED if applied else ApplyResult.STALE for applied in fold.applied]
 
 
-async def _fold(store: ReportStore, events: Sequence[Any], rules: StudentRules) -> EntityFold:
-    wanted = entity_ids(events)
+async def _fold(store: ReportStore, events: Sequence[Any], rules: StudentRules,
+                wanted: Sequence[str] | None = None) -> EntityFold:
+    wanted = entity_ids(events) if wanted is None else wanted
     stored = await store.load(ENTITIES, wanted) if wanted else {}
-    return fold_entities(stored, events, rules)
+    return fold_entities(stored, events, rules, wanted)
 
 
 async def _roll_up(store: ReportStore, changes: Changes, stays: Stays = everywhere) -> Changes:
@@ -81,8 +82,9 @@ async def apply_to_entities(cmd: ApplyEvents, deps: StageDeps) -> list[ApplyResu
     aggregates' writers (published before the entities are saved)."""
     if not cmd.events:
         return []
-    async with deps.locks.holding(entity_ids(cmd.events)):
-        fold = await _fold(deps.store, cmd.events, deps.rules)
+    wanted = entity_ids(cmd.events)
+    async with deps.locks.holding(wanted):
+        fold = await _fold(deps.store, cmd.events, deps.rules, wanted)
         if fold.changes:
             await deps.member_changes.publish(fold.changes)
         if fold.entity_docs:
