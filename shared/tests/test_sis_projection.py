@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hoks_shared.contracts.sis import AbsenceRecorded, HoksUpdated
-from hoks_shared.sisviews.projection import STUDENTS, _DocChange, _lookup, nest, view_update
+from hoks_shared.sisviews.version_fold import STUDENTS, DocChange, fold, lookup, nest, view_update
 from hoks_testing import samples
 
 
@@ -33,19 +33,19 @@ def test_only_sections_newer_than_the_stored_document_are_written():
     newer, same = view_update(absence(7, hours=3)), view_update(absence(5))
     hoks_event = next(e for e in samples.one_of_each() if isinstance(e, HoksUpdated))
     hoks = view_update(hoks_event)
-    change = _DocChange(STUDENTS, samples.STUDENT, {newer.version_path: (0, newer), hoks.version_path: (1, hoks)})
+    change = DocChange(STUDENTS, samples.STUDENT, {newer.version_path: (0, newer), hoks.version_path: (1, hoks)})
     stored = {"_id": samples.STUDENT, "absences": {"abs_1": {"hours": 2.0, "v": 5}}, "hoks": {"v": 9}}
     write, stale = change.newer_than(stored)
     assert [i for i, _ in write] == [0] and stale == [1]
-    assert _DocChange.fields(write) == {"absences.abs_1": {"day": "2026-09-01", "hours": 3.0, "excused": False, "v": 7}}
+    assert DocChange.fields(write) == {"absences.abs_1": {"day": "2026-09-01", "hours": 3.0, "excused": False, "v": 7}}
     assert change.newer_than(None)[1] == []  # nothing stored: everything is new
-    again = _DocChange(STUDENTS, samples.STUDENT, {same.version_path: (0, same)})
+    again = DocChange(STUDENTS, samples.STUDENT, {same.version_path: (0, same)})
     assert again.newer_than(stored) == ([], [0])  # the same version twice changes nothing
-    assert _lookup(stored, "absences.abs_1.v") == 5 and _lookup(stored, "credits.x.v") is None
+    assert lookup(stored, "absences.abs_1.v") == 5 and lookup(stored, "credits.x.v") is None
 
 
 def test_version_cache_remembers_merges_evicts_and_forgets():
-    from hoks_shared.sisviews.projection import VersionCache
+    from hoks_shared.sisviews.version_cache import VersionCache
 
     cache = VersionCache(max_docs=2)
     cache.remember(STUDENTS, "a", {"hoks.v": 1})
@@ -57,3 +57,13 @@ def test_version_cache_remembers_merges_evicts_and_forgets():
     assert cache.get(STUDENTS, "b") is None and cache.get(STUDENTS, "a") is not None
     cache.clear()
     assert cache.get(STUDENTS, "a") is None
+
+
+def test_a_batch_folds_into_one_change_per_document_with_the_newest_version_of_each_section():
+    staff = next(e for e in samples.one_of_each() if e.event_type == "sis-staff")
+    folded = fold([absence(5), absence(7, hours=3), absence(6), staff])
+    assert sorted(folded.changes) == ["sis_staff", STUDENTS]
+    [change] = folded.changes[STUDENTS]
+    assert [(i, u.version) for i, u in change.sections.values()] == [(1, 7)]
+    assert sorted(folded.stale) == [0, 2]  # the older versions of the same section, in the same batch
+    assert len(folded.changes["sis_staff"]) == 1
