@@ -78,7 +78,7 @@ class FakeMeetings:
 
     async def save_one(self, change: Change) -> None:
         if not await self.save([change]):
-            raise StaleMeeting(change.meeting.meeting_id)
+            raise StaleMeeting(meeting_id=change.meeting.meeting_id)
 
     async def save_report(self, report_id: str, report: dict[str, Any]) -> None:
         self.reports[report_id] = report

@@ -134,11 +134,11 @@ class MongoMeetingRepository:
         write = write_of(change)
         if isinstance(write, Insert):
             if not await self.save([change]):
-                raise StaleMeeting(change.meeting.meeting_id)
+                raise StaleMeeting(meeting_id=change.meeting.meeting_id)
             return
         result = await self.outbox.update(write.filter, write.update, write.events)
         if result.modified_count != 1:
-            raise StaleMeeting(change.meeting.meeting_id)
+            raise StaleMeeting(meeting_id=change.meeting.meeting_id)
 
     # ---- plan reports, unplaced requests, unavailability -------------------------------------
     async def save_report(self, report_id: str, report: dict[str, Any]) -> None:

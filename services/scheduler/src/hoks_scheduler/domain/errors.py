@@ -6,13 +6,19 @@ from __future__ import annotations
 
 
 class SchedulerError(Exception):
-    """A use case refused to do what it was asked; nothing was written."""
+    """A use case refused to do what it was asked; nothing was written. ``sentence``: the
+    message of a refusal that always says the same."""
 
     code = "scheduler-error"
+    sentence = ""
+
+    def __init__(self, detail: str | None = None, *, meeting_id: str | None = None) -> None:
+        super().__init__(detail or self.sentence or self.code)
+        self.meeting_id = meeting_id
 
     @property
     def detail(self) -> str:
-        return str(self.args[0]) if self.args else self.code
+        return str(self.args[0])
 
 
 class NotFound(SchedulerError):
@@ -23,20 +29,14 @@ class MeetingNotFound(NotFound):
     """No meeting has this id."""
 
     code = "meeting-not-found"
-
-    def __init__(self, meeting_id: str) -> None:
-        super().__init__("no such meeting")
-        self.meeting_id = meeting_id
+    sentence = "no such meeting"
 
 
 class RoundNotFound(NotFound):
     """The id names no round a group needs this year (or no group)."""
 
     code = "round-not-found"
-
-    def __init__(self, meeting_id: str) -> None:
-        super().__init__("no such round this year")
-        self.meeting_id = meeting_id
+    sentence = "no such round this year"
 
 
 class InvalidRequest(SchedulerError):
@@ -55,7 +55,4 @@ class StaleMeeting(Conflict):
     """The meeting changed since it was read (another writer); nothing was written."""
 
     code = "stale-meeting"
-
-    def __init__(self, meeting_id: str) -> None:
-        super().__init__("the meeting was changed meanwhile; reload")
-        self.meeting_id = meeting_id
+    sentence = "the meeting was changed meanwhile; reload"

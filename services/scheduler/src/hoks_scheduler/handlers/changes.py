@@ -56,7 +56,7 @@ async def on_meeting_held(event: MeetingHeld, deps: SchedulerDeps) -> bool:
 async def _planned(deps: SchedulerDeps, meeting_id: str, if_cancelled: str) -> Meeting:
     current = await deps.meetings.get(meeting_id)
     if current is None:
-        raise MeetingNotFound(meeting_id)
+        raise MeetingNotFound(meeting_id=meeting_id)
     if not current.planned:
         raise Conflict(if_cancelled)
     return current

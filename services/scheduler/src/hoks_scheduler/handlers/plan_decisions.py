@@ -47,11 +47,11 @@ async def round_demand(meeting_id: str, deps: SchedulerDeps) -> RoundDemand:
     """The round a group meeting id stands for, as the planner sees it today."""
     match = GROUP_MEETING_ID.match(meeting_id)
     if match is None:
-        raise RoundNotFound(meeting_id)
+        raise RoundNotFound(meeting_id=meeting_id)
     year = match["year"]
     groups = [g for g in await planned_groups(deps, None) if g.group_id == match["group"]]
     if not groups:
-        raise RoundNotFound(meeting_id)
+        raise RoundNotFound(meeting_id=meeting_id)
     existing = await deps.meetings.find(academic_year=year, group_id=groups[0].group_id)
     start = max(deps.today(), year_bounds(year)[0])
     demands = await demands_from(deps, year, groups, [m for m in existing if m.kind == "group"], start,
@@ -59,7 +59,7 @@ async def round_demand(meeting_id: str, deps: SchedulerDeps) -> RoundDemand:
                                  remember=False)
     demand = next((d for d in demands if d.meeting_id == meeting_id), None)
     if demand is None:
-        raise RoundNotFound(meeting_id)
+        raise RoundNotFound(meeting_id=meeting_id)
     return demand
 
 
