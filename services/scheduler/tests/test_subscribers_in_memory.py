@@ -134,6 +134,41 @@ async def test_referrals_arriving_in_either_order_make_the_same_meetings(wiring)
     assert [e["reason_code"] for e in d.meetings.events("meeting-rescheduled")] == [TAKEN]
 
 
+async def test_a_batch_is_applied_in_request_order_so_nothing_is_displaced(wiring):
+    runtime, d, _ = wiring
+    await plan_year(PlanYear("2026-2027", ["unit-tech"]), d)
+    earlier = samples.referral_made(referral_id="ref-a", made_at=MADE)
+    later = samples.referral_made(referral_id="ref-b", student_oid=OTHER_STUDENT, made_at=MADE.replace(minute=30))
+    async with TestKafkaBroker(runtime.broker) as broker:
+        await broker.publish_batch(later.model_dump(mode="json"), earlier.model_dump(mode="json"),
+                                   topic=runtime.naming.name(REFERRALS), headers=headers(later, "batch"))
+    a, b = d.meetings.docs["stu-ref-a"], d.meetings.docs["stu-ref-b"]
+    assert (a.day, a.slot) < (b.day, b.slot) and (a.sequence, b.sequence) == (0, 0)
+    assert d.meetings.events("meeting-rescheduled") == []
+    assert applied(runtime, "referral-made", "applied") == 2
+
+
+async def test_a_referral_its_use_case_refuses_is_dead_lettered_and_the_batch_goes_on(wiring):
+    runtime, d, dead = wiring
+    known = d.students.get
+
+    async def refusing(student_oid: str):
+        if student_oid == OTHER_STUDENT:
+            raise ValueError("the SIS view holds a broken record")
+        return await known(student_oid)
+
+    d.students.get = refusing
+    broken = samples.referral_made(referral_id="ref-x", student_oid=OTHER_STUDENT, made_at=MADE)
+    fine = samples.referral_made(referral_id="ref-y", made_at=MADE.replace(minute=1))
+    async with TestKafkaBroker(runtime.broker) as broker:
+        await broker.publish_batch(broken.model_dump(mode="json"), fine.model_dump(mode="json"),
+                                   topic=runtime.naming.name(REFERRALS), headers=headers(fine, "batch"))
+    assert list(d.meetings.docs) == ["stu-ref-y"]
+    [copy] = dead
+    assert copy.headers["dlq_reason"].endswith("ValueError: the SIS view holds a broken record")
+    assert applied(runtime, "referral-made", "rejected") == 1
+
+
 async def test_meeting_held_in_marks_the_meeting_held_and_other_outcomes_are_skipped(wiring):
     runtime, d, dead = wiring
     await plan_year(PlanYear("2026-2027", ["unit-tech"]), d)
