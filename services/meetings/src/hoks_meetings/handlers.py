@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -102,7 +102,7 @@ class Deps:
     #: how long before its start a meeting may be completed (HOKS_MEETINGS_COMPLETE_EARLY_MINUTES)
     complete_early: timedelta = DEFAULT_COMPLETE_EARLY
     #: the provider's time zone: "today" and dates are decided in it (HOKS_UI_TIME_ZONE)
-    zone: tzinfo = field(default=PROVIDER_ZONE)
+    zone: tzinfo = PROVIDER_ZONE
 
     def start_of_today(self) -> datetime:
         """Midnight of the provider's day (not the UTC day: at 00:30 in Helsinki it is already tomorrow)."""
