@@ -105,3 +105,19 @@ async def test_a_meeting_left_without_a_slot_by_an_earlier_request_is_cancelled_
     [gone] = d.meetings.events("meeting-cancelled")
     assert gone["meeting_id"] == "stu-ref-3" and gone["reason_code"] == NO_SLOT_LEFT
     assert d.meetings.unplaced["stu-ref-3"]["reason"] == NO_SLOT_LEFT
+
+
+async def test_referrals_that_waited_for_their_students_are_retried_in_request_order():
+    from hoks_scheduler.handlers.student_meetings import retry_unknown_students
+
+    base = await planned_year()
+    d = replace(base, meetings=copy.deepcopy(base.meetings), students=type(base.students)())
+    later, earlier = referrals()[4], referrals()[1]  # made 07:02 and 07:00, sharing the counselor
+    for event in (later, earlier):  # recorded in this order: the student is not in the SIS view yet
+        assert (await on_referral_made(event, d)).status == "unplaced"
+    d.students.students = {p.student_oid: p for p in PLACEMENTS}
+    results = await retry_unknown_students(d)
+    assert [r.meeting_id for r in results] == ["stu-ref-1", "stu-ref-4"]
+    first, second = d.meetings.docs["stu-ref-1"], d.meetings.docs["stu-ref-4"]
+    assert (first.day, first.slot) < (second.day, second.slot)
+    assert d.meetings.events("meeting-rescheduled") == []  # nothing had to move

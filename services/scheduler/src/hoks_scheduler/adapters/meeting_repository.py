@@ -5,6 +5,7 @@ the relay woken after it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -116,13 +117,27 @@ class MongoMeetingRepository:
         docs = [d async for d in self.collection.find(query, {OUTBOX: 0})]
         return sorted((from_doc(d) for d in docs), key=lambda m: (m.starts_at, m.meeting_id))
 
-    async def save(self, changes: list[Change]) -> list[str]:
-        """Each change with its event (see ``write_of``). Returns the ids written; one that fails
-        (a meeting inserted meanwhile) is skipped and logged."""
+    async def save(self, changes: Sequence[Change]) -> list[str]:
+        """Each change with its event (see ``write_of``). Returns the ids written; one that was
+        not (a meeting inserted meanwhile, or changed meanwhile: its guard matched nothing, so
+        nothing was staged either) is skipped and logged."""
         outcome = await self.outbox.bulk([write_of(c) for c in changes])
         for index, code in sorted(outcome.failed.items()):
             log.warning("meeting not written", extra={"meeting_id": changes[index].meeting.meeting_id, "code": code})
-        return [c.meeting.meeting_id for n, c in enumerate(changes) if outcome.ok(n)]
+        done = [c for n, c in enumerate(changes) if outcome.ok(n)]
+        stale = await self._not_as_written(c.meeting for c in done if c.previous_sequence is not None)
+        for meeting_id in sorted(stale):
+            log.warning("meeting changed meanwhile; not written", extra={"meeting_id": meeting_id})
+        return [c.meeting.meeting_id for c in done if c.meeting.meeting_id not in stale]
+
+    async def _not_as_written(self, meetings: Iterable[Meeting]) -> set[str]:
+        """The ids of ``meetings`` the store does not hold as given (an update's guard failed)."""
+        wanted = {m.meeting_id: to_doc(m) for m in meetings}
+        if not wanted:
+            return set()
+        stored = {d["_id"]: {k: d.get(k) for k in wanted[d["_id"]]} async for d in
+                  self.collection.find({"_id": {"$in": list(wanted)}}, {OUTBOX: 0})}
+        return {meeting_id for meeting_id, doc in wanted.items() if stored.get(meeting_id) != doc}
 
     async def mark_held(self, meeting_id: str, held_on: date) -> bool:
         """Recorded from ``meeting-held`` (not a change of the plan: no event of its own)."""

@@ -96,13 +96,15 @@ async def retry_unknown_students(deps: SchedulerDeps) -> list[StudentMeetingResu
     again (the SIS record often arrives after the referral). A placed one's record is removed; one
     that finds no slot keeps its record with that reason (and is not tried again). The window
     still counts from the day the referral was made."""
+    waiting = {meeting_id: ReferralMade.model_validate(record["retry"]["referral"])
+               for meeting_id, record in (await deps.meetings.unplaced_requests()).items()
+               if record.get("reason") == "student-unknown" and "referral" in record.get("retry", {})}
     results = []
-    for meeting_id, record in (await deps.meetings.unplaced_requests()).items():
-        if record.get("reason") != "student-unknown" or "referral" not in record.get("retry", {}):
+    # in request order, as the consumer applies a batch: the earliest-made first
+    for meeting_id, event in sorted(waiting.items(), key=lambda item: (item[1].made_at, item[0])):
+        if await deps.students.get(event.student_oid) is None:
             continue
-        if await deps.students.get(record["student_oid"]) is None:
-            continue
-        result = await on_referral_made(ReferralMade.model_validate(record["retry"]["referral"]), deps)
+        result = await on_referral_made(event, deps)
         if result.status in ("scheduled", "exists"):
             await deps.meetings.forget_unplaced(meeting_id)
         results.append(result)
