@@ -12,7 +12,7 @@ import asyncio
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +21,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from hoks_devinfra.manager import Infra, ensure_topics
+from hoks_shared.messaging.topic_admin import delete_topics_with_prefix
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from hoks_shared.topics import TopicNaming
 
@@ -50,17 +51,26 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Stack:
+def stack() -> Iterator[Stack]:
     prefix = f"it{uuid.uuid4().hex[:8]}."
     if os.environ.get("HOKS_EXTERNAL_INFRA"):
         kafka, mongo = KafkaSettings(), MongoSettings()
         asyncio.run(ensure_topics(kafka.bootstrap_servers, TopicNaming(prefix)))
-        return Stack(kafka.bootstrap_servers, mongo.url, prefix)
-    infra = Infra()
-    infra.up(topic_prefix=prefix, say=lambda line: print(f"[infra] {line}"))
-    print(f"[infra] integration tests use the real Kafka at {infra.cfg.kafka_bootstrap} and "
-          f"FerretDB at {infra.cfg.mongodb_url}, topic prefix {prefix}")
-    return Stack(infra.cfg.kafka_bootstrap, infra.cfg.mongodb_url, prefix)
+        yield Stack(kafka.bootstrap_servers, mongo.url, prefix)
+    else:
+        infra = Infra()
+        infra.up(topic_prefix=prefix, say=lambda line: print(f"[infra] {line}"))
+        print(f"[infra] integration tests use the real Kafka at {infra.cfg.kafka_bootstrap} and "
+              f"FerretDB at {infra.cfg.mongodb_url}, topic prefix {prefix}")
+        yield Stack(infra.cfg.kafka_bootstrap, infra.cfg.mongodb_url, prefix)
+    # the run's topics (and those of the demo systems under its prefix) go with it: a broker that
+    # keeps every run's partitions runs out of file handles after a few hundred runs
+    try:
+        asyncio.run(delete_topics_with_prefix(
+            KafkaSettings().bootstrap_servers if os.environ.get("HOKS_EXTERNAL_INFRA") else infra.cfg.kafka_bootstrap,
+            prefix))
+    except Exception as exc:  # noqa: BLE001 - cleaning up must not turn a green run red
+        print(f"[infra] could not delete the run's topics ({prefix}*): {exc}")
 
 
 @asynccontextmanager

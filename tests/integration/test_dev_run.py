@@ -42,7 +42,7 @@ def alive(pid: int) -> bool:
 
 
 def test_ctrl_c_stops_every_service_and_prometheus(stack):
-    prefix = f"devrun{uuid.uuid4().hex[:6]}."
+    prefix = f"{stack.prefix}devrun{uuid.uuid4().hex[:6]}."  # deleted with the run's topics
     asyncio.run(ensure_topics(stack.bootstrap, TopicNaming(prefix)))
     base, prom = free_port(), free_port()
     while any(free_port() == base + i for i in range(1, 4)):  # a rough check that base+1..3 are free

@@ -33,3 +33,23 @@ async def ensure_topics(
         return [t.name for t in missing]
     finally:
         await admin.close()
+
+
+async def delete_topics_with_prefix(bootstrap: str, prefix: str,
+                                    client_options: dict[str, object] | None = None) -> list[str]:
+    """Delete every topic whose name starts with ``prefix`` (a test run's or a benchmark's own
+    topics, never a provider's: an empty prefix is refused). A single broker keeps every
+    partition's files open, so runs that leave their topics behind exhaust its file handles."""
+    if not prefix:
+        raise ValueError("refusing to delete topics without a prefix")
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000, **(client_options or {}))
+    await admin.start()
+    try:
+        doomed = sorted(t for t in await admin.list_topics() if t.startswith(prefix))
+        for start in range(0, len(doomed), 100):
+            await admin.delete_topics(doomed[start:start + 100])
+        return doomed
+    finally:
+        await admin.close()
