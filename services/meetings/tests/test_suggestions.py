@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from meetings_fixtures import TODAY, student_doc
 
 from hoks_meetings.domain.student_facts import facts_from_view
+from hoks_meetings.domain.vocabulary import stored_reason
+from hoks_shared.contracts.vocabulary import reasons_for
 from hoks_meetings.domain.suggestions import SuggestionRules, school_days, suggest
 
 OID = "1.2.246.562.24.40000000001"
@@ -111,7 +113,10 @@ def test_an_interrupted_study_right_suggests_a_referral_and_valpas_for_compulsor
     assert (adult.outcome, adult.referral_target, adult.referral_reason) == (
         "referral", "counselor", "study-right-interrupted")
     minor = suggestion(completed=100, state="valiaikaisestikeskeytynyt", compulsory_until=date(2027, 3, 1))
-    assert (minor.referral_target, minor.referral_reason) == ("valpas-notification", "compulsory-education")
+    assert (minor.referral_target, minor.referral_reason) == ("valpas-notification", "study-right-interrupted")
+    # what is suggested can be confirmed as it stands: the rows' own rule accepts the pair
+    for s in (adult, minor):
+        assert stored_reason(s.referral_target, s.referral_reason) in reasons_for(s.referral_target)
 
 
 def test_final_phase_shows_remaining_units_and_flags_an_end_date_at_risk():

@@ -155,8 +155,10 @@ def suggest(facts: StudentFacts, theme: str | None, today: date, rules: Suggesti
     reason: str | None = None
     if "study-right-interrupted" in sig:
         outcome = "referral"
+        # a compulsory-education student's interruption is a Valpas task; either way the reason is
+        # the study right's state (a Valpas task takes only study-right reasons: reasons_for)
         target = "valpas-notification" if "compulsory-education" in sig else "counselor"
-        reason = "compulsory-education" if "compulsory-education" in sig else "study-right-interrupted"
+        reason = "study-right-interrupted"
     elif "absence-over-threshold" in sig:
         outcome, target, reason = "referral", "student-meeting", "absences"
     elif {"points-behind-plan", "hoks-stale", "hoks-missing"} & set(sig):

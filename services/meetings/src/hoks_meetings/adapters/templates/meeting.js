@@ -60,7 +60,7 @@
     const reason = tr.querySelector('[data-field="referral_reason"]');
     if (event.target === target && target.value) {
       outcome.value = "referral";
-      if (!reason.value) reason.value = target.value === "valpas-notification" ? "compulsory-education" : "study-skills";
+      if (!reason.value) reason.value = target.value === "valpas-notification" ? "study-right-interrupted" : "study-skills";
     }
     if (event.target === outcome && outcome.value !== "referral") { target.value = ""; reason.value = ""; }
     if (outcome.value === "referral" && (!target.value || !reason.value)) return;  // wait for the rest
