@@ -3,7 +3,7 @@ is the provider's day (Europe/Helsinki), not the UTC day."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -59,11 +59,11 @@ def test_the_window_is_configuration(monkeypatch):
     assert "complete_early_minutes" not in settings.rules().__dict__
 
 
-def world(now: datetime, *meetings_):
+def world(now: datetime, *meetings_, docs=None):
     meetings = FakeMeetings()
     for m in meetings_:
         meetings.add(m)
-    directory = FakeDirectory([student_doc(S1, "Aino Aalto", completed=100)])
+    directory = FakeDirectory(docs or [student_doc(S1, "Aino Aalto", completed=100)])
     clock = {"now": now}
     deps = Deps(meetings, directory, clock=lambda: clock["now"], zone=HELSINKI)
     app = app_for_tests([build_api(deps)], audit=RecordingAudit())
@@ -109,3 +109,18 @@ async def test_a_meeting_completed_at_00_30_helsinki_is_held_on_the_helsinki_day
     assert (await client.post(f"/meetings/{mid}/complete", headers=COUNSELOR)).status_code == 200
     [held] = [e.event for e in meetings.outbox[mid] if isinstance(e.event, MeetingHeld)]
     assert held.held_on.isoformat() == "2026-09-15"
+
+
+
+async def test_a_row_saved_at_00_30_helsinki_is_checked_on_the_helsinki_day():
+    """The page shows the suggestions of the provider's day; the saved row must be judged on the
+    same day (it took the UTC day, still yesterday at 00:30, and called the HOKS fresh)."""
+    now = datetime(2026, 9, 14, 21, 30, tzinfo=UTC)  # 00:30 on 15 September in Helsinki
+    # a HOKS updated six months before the Helsinki day: stale there, five months old on the UTC day
+    stale_there = student_doc(S1, "Aino Aalto", completed=100, hoks_updated=date(2026, 3, 15))
+    client, meetings, _ = world(now, meeting(datetime(2026, 9, 15, 5, 0, tzinfo=UTC)), docs=[stale_there])
+    mid = samples.GROUP_MEETING["meeting_id"]
+    saved = await client.put(f"/meetings/{mid}/checklist/{S1}", json=ROW, headers=COUNSELOR)
+    assert saved.status_code == 200, saved.text
+    row = meetings.work[mid].rows[S1]
+    assert "hoks-stale" in row.signals

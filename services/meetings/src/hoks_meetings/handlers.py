@@ -229,7 +229,7 @@ async def save_row(cmd: SaveRow, deps: Deps) -> RowDraft:
     meeting = await _editable(cmd.meeting_id, cmd.viewer, deps)
     docs = [d for d in await deps.directory.students([cmd.student_oid]) if on_checklist(meeting, d)]
     now = deps.clock()
-    today = now.date()
+    today = local_date(now, deps.zone)  # the same day the page's suggestions were made on
     facts = facts_from_view(docs[0], today) if docs else StudentFacts(cmd.student_oid)
     suggestion = suggest(facts, meeting.theme, today, deps.rules)
     row = RowDraft(student_oid=cmd.student_oid, **cmd.row.__dict__, suggested=suggested_items(suggestion),
