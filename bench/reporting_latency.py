@@ -257,14 +257,17 @@ async def steady(naming: TopicNaming, kafka: KafkaSettings, rate: float, seconds
     return sent
 
 
-async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespace) -> None:
+async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespace, report: ReportSettings,
+                       variant: str) -> dict[str, tuple[float, float, float]]:
+    """Parts 2 and 3 for one configuration of the service; (p50, p99, SIS events/s) by phase."""
+    results: dict[str, tuple[float, float, float]] = {}
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     naming = TopicNaming(prefix)
     await ensure_topics(bootstrap, naming)
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     settings = ServiceSettings(service_name="reporting", kafka=kafka,
                                mongo=MongoSettings(url=mongodb_url, database=f"bench_rep_{uuid.uuid4().hex[:8]}"))
-    app, runtime = build(settings)
+    app, runtime = build(settings, report)
     latencies: list[float] = []
     counted: dict[str, int] = {}
     original = runtime.metrics.observe_applied
@@ -278,7 +281,8 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
     runtime.metrics.observe_applied = observe  # type: ignore[method-assign]
     await app.start()
     try:
-        print(f"\n2. Event → report latency (checklist-completed with {args.group_size} rows at {args.rate}/s)")
+        print(f"\n2. Event → report latency, {variant} (checklist-completed with {args.group_size} rows at "
+              f"{args.rate}/s; load average {open('/proc/loadavg').read().split()[0]})")
         await steady(naming, kafka, 5, 3, 0, args.group_size)  # warm-up
         while len(latencies) < 15:
             await asyncio.sleep(0.2)
@@ -288,6 +292,7 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
         while len(latencies) < sent and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
         print(line("steady load", latencies))
+        results["steady load"] = (pct(latencies, .5), pct(latencies, .99), 0.0)
         steady_ms = list(latencies)
 
         demo = DemoInstitution(DemoSize.scaled(args.resync_students, seed=3, as_of=AS_OF))
@@ -314,6 +319,7 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
                 await asyncio.sleep(0.2)
             took = await asyncio.wait_for(watcher, timeout=600)
             print(line(label, latencies))
+            results[label.split(" (")[0]] = (pct(latencies, .5), pct(latencies, .99), wanted / took)
             print(f"    {len(feed):,} SIS records published at once; the {wanted:,} the report reads were applied "
                   f"in {took:.1f} s ({wanted / took:,.0f} events/s) beside the steady load")
         del steady_ms
@@ -330,6 +336,15 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
     await client.drop_database(settings.mongo.database)
     await client.close()
     await drop_topics(bootstrap, prefix)
+    return results
+
+
+#: the service as configured, and what it is compared with (``--compare``): the SIS views the pages
+#: take names from in batches of 10,000 (the shared default, as before)
+VARIANTS = {
+    "names' SIS views in batches of 500 (HOKS_REPORT_NAMES_BATCH_MAX_RECORDS, default)": ReportSettings(),
+    "names' SIS views in batches of 10,000 — baseline (before)": ReportSettings(names_batch_max_records=10_000),
+}
 
 
 async def main(args: argparse.Namespace, bootstrap: str, mongodb_url: str) -> None:
@@ -337,7 +352,19 @@ async def main(args: argparse.Namespace, bootstrap: str, mongodb_url: str) -> No
     if not args.skip_queries:
         await part_queries(mongodb_url, args.students, args.baseline_rows or args.students, args.samples)
     if not args.skip_latency:
-        await part_latency(bootstrap, mongodb_url, args)
+        chosen = list(VARIANTS.items()) if args.compare else list(VARIANTS.items())[:1]
+        runs: dict[str, list[dict[str, tuple[float, float, float]]]] = {name: [] for name, _ in chosen}
+        for _ in range(args.repeats):
+            for name, report in chosen:  # alternately, so both see the same load over time
+                runs[name].append(await part_latency(bootstrap, mongodb_url, args, report, name))
+        print(f"\nEvent → report latency, medians of {args.repeats} run(s) (load average now "
+              f"{open('/proc/loadavg').read().split()[0]})")
+        print("| configuration | phase | p50 ms | p99 ms | SIS events/s |")
+        print("| --- | --- | --- | --- | --- |")
+        for name, results in runs.items():
+            for phase in results[0]:
+                p50, p99, rate = (statistics.median(r[phase][i] for r in results) for i in range(3))
+                print(f"| {name} | {phase} | {p50:,.0f} | {p99:,.0f} | {f'{rate:,.0f}' if rate else ''} |")
 
 
 def cli() -> None:
@@ -351,6 +378,9 @@ def cli() -> None:
     parser.add_argument("--resync-students", type=int, default=4_220, help="demo institution size of the resync")
     parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--compare", action="store_true",
+                        help="also run the latency parts as before (see VARIANTS), alternately")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of the latency parts (per configuration)")
     args = parser.parse_args()
     infra = Infra()
     infra.up(say=lambda text: None)

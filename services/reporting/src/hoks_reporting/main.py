@@ -19,13 +19,11 @@ from hoks_reporting.adapters.internal_topics import MemberChangeTopic, broker_se
 from hoks_reporting.adapters.names import NameLookup
 from hoks_reporting.adapters.report_store import CachedReportStore, MongoReportStore
 from hoks_reporting.adapters.settings import ReportSettings
-from hoks_reporting.adapters.store_turns import StoreTurns, TakingTurns
 from hoks_reporting.adapters.web_pages import build_page_router
 from hoks_reporting.handlers.ports import StageDeps
-from hoks_reporting.subscribers import ReportStages, build_router
+from hoks_reporting.subscribers import ReportStages, build_names_router, build_router
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
-from hoks_shared.sisviews.ingest import build_sis_router
 from hoks_shared.sisviews.projection import SisViews
 from hoks_shared.topics import SIS_GROUPS, SIS_STAFF, SIS_STUDENTS
 
@@ -42,11 +40,8 @@ def build(settings: ServiceSettings | None = None,
     report = report or ReportSettings()
     store = MongoReportStore(runtime.db)
     send = broker_send(runtime)
-    cached, turns = CachedReportStore(store), StoreTurns()
-    changes, locks = MemberChangeTopic(send, runtime.naming), EntityLocks()
-    stages = ReportStages(
-        StageDeps(TakingTurns(cached, turns, urgent=True), changes, locks, report.student_rules()), runtime, send,
-        bulk=StageDeps(TakingTurns(cached, turns, urgent=False), changes, locks, report.student_rules()))
+    stages = ReportStages(StageDeps(CachedReportStore(store), MemberChangeTopic(send, runtime.naming), EntityLocks(),
+                                    report.student_rules()), runtime, send)
     views = SisViews(runtime.db)
     deps = ReportDeps(store, NameLookup(runtime.db), report.figure_rules())
     # operations: group meetings planned/held per round of this academic year (hoks_meetings_*)
@@ -56,7 +51,8 @@ def build(settings: ServiceSettings | None = None,
         await ensure_internal_topics(runtime.settings, report.partitions)
 
     app = create_app(runtime,
-                     [build_router(runtime, stages, report), build_sis_router(runtime, views, SIS_TOPICS)],
+                     [build_router(runtime, stages, report),
+                      build_names_router(runtime, views, SIS_TOPICS, report.names_batch_max_records)],
                      indexed=[store, views], on_startup=[internal_topics],
                      http_routers=[build_api_router(deps), build_page_router(deps)],
                      http_title="HOKS follow-up: reporting",

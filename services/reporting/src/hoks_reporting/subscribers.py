@@ -46,6 +46,9 @@ from hoks_shared.contracts.meetings import ChecklistCompleted
 from hoks_shared.messaging.broker import batch_subscriber
 from hoks_shared.messaging.typed_batches import read_batch
 from hoks_shared.runtime.service import ServiceRuntime
+from hoks_shared.sisviews.ingest import ForgetOnRebalance, ingest_batch
+from hoks_shared.sisviews.projection import SisViews
+from hoks_shared.topics import Topic
 
 
 def sis_group(runtime: ServiceRuntime) -> str:
@@ -57,13 +60,10 @@ def aggregates_group(runtime: ServiceRuntime) -> str:
 
 
 class ReportStages:
-    """The two stages over Kafka records: ``entities`` (both lanes) and ``aggregates``. ``deps`` serve
-    the domain lane; ``bulk`` (the same ports, taking their turn at the store after the domain
-    lane's calls, see ``adapters.store_turns``) the SIS lane and the aggregates."""
+    """The two stages over Kafka records: ``entities`` (both lanes) and ``aggregates``."""
 
-    def __init__(self, deps: StageDeps, runtime: ServiceRuntime, send: Send, *, bulk: StageDeps | None = None) -> None:
+    def __init__(self, deps: StageDeps, runtime: ServiceRuntime, send: Send) -> None:
         self.deps = deps
-        self.bulk = bulk or deps
         self.runtime = runtime
         self.send = send
         self.rows_topic = runtime.naming.prefix + CHECKLIST_ROWS
@@ -80,7 +80,7 @@ class ReportStages:
                 await asyncio.sleep(sink.retry_backoff_s)
             raise
 
-    async def entities(self, records: Sequence[Any], *, bulk: bool = False) -> int:
+    async def entities(self, records: Sequence[Any]) -> int:
         """Apply a batch to the entities this replica owns; returns the events applied."""
         batch = await read_batch(records, reads=READS, adapter=REPORT_EVENT, runtime=self.runtime)
         events, observed, rows = [], [], []
@@ -94,7 +94,7 @@ class ReportStages:
 
         async def apply() -> Any:
             await send_all(self.send, rows)
-            return await apply_to_entities(ApplyEvents(events), self.bulk if bulk else self.deps)
+            return await apply_to_entities(ApplyEvents(events), self.deps)
 
         results = await self._backing_off(apply)
         for index, meta in observed:
@@ -115,8 +115,22 @@ class ReportStages:
                 continue
             changes.setdefault(agg_id, {})[member] = contribution  # in the partition's order: the last holds
             count += 1
-        await self._backing_off(lambda: apply_member_changes(ApplyMemberChanges(changes), self.bulk))
+        await self._backing_off(lambda: apply_member_changes(ApplyMemberChanges(changes), self.deps))
         return count
+
+
+def build_names_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic], max_records: int) -> KafkaRouter:
+    """The SIS views the pages take names from (the shared ``sisviews`` ingestion, its group
+    ``hoks-reporting-sis``), in batches of ``max_records``: a batch is read and folded in one go,
+    during which the report's consumers in this process wait (10,000 records is about a second)."""
+    router = KafkaRouter()
+
+    @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis", max_records=max_records,
+                      listener=ForgetOnRebalance(views))
+    async def on_names_batch(msg: KafkaMessage) -> None:
+        await ingest_batch(msg.raw_message, views, runtime)
+
+    return router
 
 
 def build_router(runtime: ServiceRuntime, stages: ReportStages, report: ReportSettings) -> KafkaRouter:
@@ -138,7 +152,7 @@ def build_router(runtime: ServiceRuntime, stages: ReportStages, report: ReportSe
     @batch_subscriber(router, naming, [], sis_group(runtime), max_records=report.sis_batch_max_records,
                       partitions=sis)
     async def on_report_sis_batch(msg: KafkaMessage) -> None:
-        await stages.entities(msg.raw_message, bulk=True)
+        await stages.entities(msg.raw_message)
 
     @batch_subscriber(router, naming, [], aggregates_group(runtime), max_records=report.batch_max_records,
                       partitions=changes)

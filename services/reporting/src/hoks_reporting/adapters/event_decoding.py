@@ -36,7 +36,8 @@ REPORT_TOPICS: tuple[Topic, ...] = SIS_REPORT_TOPICS + DOMAIN_TOPICS
 CHECKLIST_ROWS = "hoks.reporting.checklist-rows.v1"
 
 #: any report event, told apart by its ``event_type``
-REPORT_EVENT: TypeAdapter[Any] = TypeAdapter(Annotated[Union[REPORTED_EVENTS], Field(discriminator="event_type")])  # type: ignore[valid-type]  # noqa: UP007
+REPORT_EVENT: TypeAdapter[Any] = TypeAdapter(
+    Annotated[Union[REPORTED_EVENTS], Field(discriminator="event_type")])  # type: ignore[valid-type]  # noqa: UP007
 #: The major schema versions and the event types the report is written for (the replay reads alike).
 READS = Reads({1}, event_types={cls.EVENT_TYPE for cls in REPORTED_EVENTS})
 

@@ -1,8 +1,8 @@
 """Rebuild the report from the topics, from offset 0, into a fresh database; compare with live.
 
-The same decoding and the same fold (``handlers.projection.apply_events``) as the live consumers. Every topic is read up to the
-end offsets taken at the start, the whole history is folded in memory (``FoldedDocuments``) and
-each resulting document is written once; ``--verify`` then waits until the live consumer group has
+The same decoding and the same fold (``handlers.projection.apply_events``) as the live consumers.
+Every topic is read up to the end offsets taken at the start, the whole history is folded in
+memory (``FoldedDocuments``) and each resulting document is written once; ``--verify`` then waits until the live consumer group has
 committed those offsets too (the live views have seen exactly the same events) and compares every
 report document of both databases, printing the differences. Exit code 0: identical.
 """

@@ -31,10 +31,13 @@ class Selection:
         year = self.year or academic_year(self.as_of)
         if self.round is not None:
             return year, self.round
-        checked = [t["round"] for t in await report_reads.trends(report_reads.OfUnit(unit_id), reads) if t["academic_year"] == year and t["round"] > 0]
+        of_unit = report_reads.OfUnit(unit_id)
+        checked = [t["round"] for t in await report_reads.trends(of_unit, reads)
+                   if t["academic_year"] == year and t["round"] > 0]
         if checked:
             return year, max(checked)
-        rounds = [p["round"] for p in await report_reads.periods(report_reads.OfUnit(unit_id), reads) if p["academic_year"] == year and p["round"] > 0]
+        rounds = [p["round"] for p in await report_reads.periods(of_unit, reads)
+                  if p["academic_year"] == year and p["round"] > 0]
         return year, min(rounds, default=1)
 
     def rules(self, base: FigureRules) -> FigureRules:

@@ -50,7 +50,8 @@ def build_page_router(deps: ReportDeps) -> APIRouter:
 
     @router.get("", response_class=HTMLResponse)
     async def home(request: Request, principal: Principal = Depends(AllowPage(*access.REPORT_ROLES))) -> Response:
-        units = [u for u in await reads.units(reads.AllUnits(), deps.reads(selection())) if access.sees_unit(principal, u["unit_id"])]
+        units = [u for u in await reads.units(reads.AllUnits(), deps.reads(selection()))
+                 if access.sees_unit(principal, u["unit_id"])]
         if len(units) == 1:
             return RedirectResponse(f"/ui/reports/units/{units[0]['unit_id']}", status_code=303)
         own = sorted(principal.unit_ids) if not units and principal.staff_oid else []
