@@ -1,11 +1,15 @@
 """The fault suite: the services as processes against a Kafka and a FerretDB of its own.
 
 ``./dev test`` runs the bounded set (marker ``faults``); ``./dev test -m faults --full`` adds the
-long faults (longer outages, hung broker and store, two replicas, all four services).
+long faults (longer outages, hung broker and store, two replicas, all four services, and the
+faults while the scheduler plans a year: ``test_planning_faults``, which need the meetings
+service). Two tables are printed at the end: the referral burst's and the plan's.
+``HOKS_FAULTS_KEEP_STATE=1`` keeps the suite's folder (the services' logs) for a look afterwards.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +27,7 @@ class FaultEnv:
     services: dict[str, ServiceProcess]
     full: bool
     rows: list[str] = field(default_factory=list)
+    plan_rows: list[str] = field(default_factory=list)
 
     def service_env(self) -> dict[str, str]:
         return {"KAFKA_BOOTSTRAP_SERVERS": self.infra.bootstrap, "MONGODB_URL": self.infra.mongodb_url,
@@ -60,6 +65,13 @@ def fault_env(request: pytest.FixtureRequest) -> Iterator[FaultEnv]:
             from tests.faults.workload import TABLE_HEADER
 
             print("\n" + "\n".join([TABLE_HEADER, "| --- " * 9 + "|", *env.rows]))
+        if env.plan_rows:
+            from tests.faults.planning import PLAN_TABLE_HEADER
+
+            print("\n" + "\n".join([PLAN_TABLE_HEADER, "| --- " * 8 + "|", *env.plan_rows]))
         print("seconds from SIGTERM to exit: " + ", ".join(
             f"{k} {v:.1f}" for k, v in stops.items() if v is not None))
-        shutil.rmtree(infra.state, ignore_errors=True)
+        if not os.environ.get("HOKS_FAULTS_KEEP_STATE"):  # the services' logs, for a look after a failure
+            shutil.rmtree(infra.state, ignore_errors=True)
+        else:
+            print(f"fault suite state and logs kept in {infra.state}")

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import TypeVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from hoks_devinfra.manager import Infra
 from hoks_testing.http_server import free_port
 
 BIN = Path(sys.executable).parent
+T = TypeVar("T")
 
 
 def wait_for(check: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.5) -> float:
@@ -34,6 +36,22 @@ def wait_for(check: Callable[[], bool], timeout_s: float, what: str, every_s: fl
             raise TimeoutError(f"{what}: not within {timeout_s:.0f} s")
         time.sleep(every_s)
     return time.monotonic() - start
+
+
+def counted_when_settled(count: Callable[[], T], settled: Callable[[T], bool], timeout_s: float, what: str) -> T:
+    """Count every 2 s until the counts say settled (bounded); the last counts either way (a
+    scenario that does not settle shows what is missing in its table row)."""
+    last: list[T] = []
+
+    def done() -> bool:
+        last[:] = [count()]
+        return settled(last[0])
+
+    try:
+        wait_for(done, timeout_s, what, every_s=2)
+    except TimeoutError:
+        pass
+    return last[0]
 
 
 class FaultInfra:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import resource
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,14 +24,15 @@ from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.messaging.dead_letter_copy import record_size
 from hoks_testing import samples
 from hoks_testing.auth import auth_headers
-from hoks_shared.topics import MEETING_OUTCOMES
+from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE, REFERRALS
 from tests.faults.conftest import FaultEnv
-from tests.faults.harness import wait_for
+from tests.faults.harness import counted_when_settled, wait_for
 from tests.faults.workload import (
     Effects,
     Scenario,
     checklist_events,
     count,
+    limit_topics,
     read_all,
     send,
     send_raw,
@@ -60,21 +63,12 @@ def run(env: FaultEnv, name: str, fault: Fault | None, settle_s: float = 150) ->
     started = time.monotonic()
     seen = fault(env) if fault is not None else {}
     send(env.infra.bootstrap, checklist_events(scenario.checklists[half:]))
-    effects: list[Effects] = []
-
-    def settled() -> bool:
-        effects[:] = [count(scenario, env.infra.bootstrap, env.infra.mongodb_url)]
-        return effects[0].settled
-
-    try:
-        wait_for(settled, settle_s, f"{name}: effects settled", every_s=2)
-    except TimeoutError:
-        pass  # the counts below say what is missing
+    result = counted_when_settled(lambda: count(scenario, env.infra.bootstrap, env.infra.mongodb_url),
+                                  lambda e: e.settled, settle_s, f"{name}: effects settled")
     recovered = time.monotonic() - started
-    result = effects[0]
     env.rows.append(table_row(name, result, recovered))
     print(table_row(name, result, recovered))
-    return result, seen
+    return result, {**seen, "scenario": scenario, "started": started}
 
 
 def assert_exact(env: FaultEnv, effects: Effects) -> None:
@@ -194,6 +188,34 @@ def hang_infra(component: str, seconds: float) -> Fault:
     return inject
 
 
+def disk_full(seconds: float) -> Fault:
+    """The store's disk full while the burst's second half arrives: FerretDB's file-size limit
+    (``RLIMIT_FSIZE``, set on the running process: no root, no loop mount) lowered to one byte,
+    so every SQLite write fails (EFBIG; Go ignores SIGXFSZ) while reads go on; then raised again."""
+    def inject(env: FaultEnv) -> dict[str, object]:
+        pid = env.infra._pid("ferretdb")
+        soft, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+        seen: dict[str, object] = {"dead letters before": len(read_all(env.infra.bootstrap, MEETING_OUTCOMES, dlq=True))}
+
+        def space_returns() -> None:
+            try:
+                time.sleep(min(5.0, seconds / 2))
+                api = httpx.get(f"{env.services['referrals'].url}/referrals", headers=auth_headers("director"),
+                                timeout=30)
+                seen["api during"] = (api.status_code, api.headers.get("retry-after"))
+                seen["health during"] = health_during(env, "store's disk full")
+                time.sleep(max(0.0, seconds - 5.0))
+            finally:
+                resource.prlimit(pid, resource.RLIMIT_FSIZE, (soft, hard))
+
+        time.sleep(1.0)
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (1, hard))  # the soft limit only: raised again unprivileged
+        seen["restorer"] = threading.Thread(target=space_returns, daemon=True)
+        seen["restorer"].start()
+        return seen
+    return inject
+
+
 def poison_and_a_newer_major(env: FaultEnv) -> dict[str, object]:
     """Into the burst: an invalid checklist as large as the broker takes, and a valid-looking one
     at major version 2 for a student of its own (a v1 reader must not make a referral of it)."""
@@ -212,6 +234,45 @@ def poison_and_a_newer_major(env: FaultEnv) -> dict[str, object]:
              [(key, poison, poison_headers), (key, json.dumps(v2_body).encode(), v2_headers)])
     return {"v2_student": student, "v2_id": v2_headers["ce_id"], "poison_id": poison_headers["ce_id"],
             "poison_sha256": hashlib.sha256(poison).hexdigest()}
+
+
+REFUSALS = ("MessageSizeTooLarge", "OutOfOrderSequenceNumber")
+
+
+def mentions(env: FaultEnv, words: tuple[str, ...]) -> dict[str, int]:
+    """How many lines of the services' logs name each word."""
+    text = "\n".join((s.log_dir / f"{s.name}.log").read_text(errors="replace") for s in env.services.values())
+    return {w: sum(1 for line in text.splitlines() if w in line) for w in words}
+
+
+def broker_refuses(seconds: float) -> Fault:
+    """The broker refuses the services' batches (``max.message.bytes`` of their topics set below
+    any record) while the second half of the burst is handled, then takes them again. aiokafka's
+    idempotent producer numbers a batch when it drains it, so a refused batch leaves a gap: the
+    next batch to that partition is refused as ``OutOfOrderSequenceNumber`` (a true sequence
+    refusal, on one broker) unless the producer starts over with a new producer id."""
+    def inject(env: FaultEnv) -> dict[str, object]:
+        topics = [REFERRALS.name, MEETING_SCHEDULE.name]
+        seen: dict[str, object] = {"before": mentions(env, REFUSALS)}
+
+        def take_again() -> None:
+            time.sleep(seconds)
+            seen["topic settings after"] = limit_topics(env.infra.bootstrap, topics, None)
+
+        time.sleep(1.0)
+        limit_topics(env.infra.bootstrap, topics, 64)
+        seen["restorer"] = threading.Thread(target=take_again, daemon=True)
+        seen["restorer"].start()  # the burst's second half arrives while the broker refuses
+        return seen
+    return inject
+
+
+def refusals_seen(env: FaultEnv, seen: dict[str, object]) -> dict[str, int]:
+    seen["restorer"].join(60)
+    after = mentions(env, REFUSALS)
+    counted = {w: after[w] - seen["before"][w] for w in REFUSALS}
+    print(f"broker refusal: log lines naming {counted}; topic settings after {seen.get('topic settings after')}")
+    return counted
 
 
 def replicas_one_killed(env: FaultEnv) -> dict[str, object]:
@@ -274,6 +335,51 @@ def test_poison_and_a_newer_major_in_the_burst(fault_env):
     assert dead[seen["v2_id"]]["dlq_reason_code"] == "unsupported-schema-version"
     poison = dead[seen["poison_id"]]
     assert (poison["dlq_truncated"], poison["dlq_original_sha256"]) == ("true", seen["poison_sha256"])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 14: after a refused batch the outbox relay keeps its idempotent producer; aiokafka numbered the "
+    "refused batch, so every later batch to that partition is OutOfOrderSequenceNumber and the relay retries "
+    "for ever (hoks_shared.store.outbox / messaging.broker: start a new producer on a non-retriable refusal)"))
+def test_broker_refuses_the_idempotent_producers(fault_env):
+    effects, seen = run(fault_env, "broker refuses batches 6 s (max.message.bytes)", broker_refuses(6.0),
+                        settle_s=60)
+    refusals_seen(fault_env, seen)
+    after_restart = restarted_after_refusal(fault_env, seen)  # the row that shows what a restart recovers
+    assert_exact(fault_env, effects)
+    assert_exact(fault_env, after_restart)
+
+
+def restarted_after_refusal(env: FaultEnv, seen: dict[str, object]) -> Effects:
+    """SIGTERM and start the services (new producer ids; the outbox kept what was not sent), then
+    count the same scenario again; also keeps a refusing producer from spoiling the next scenarios."""
+    for key in ("referrals", "scheduler"):
+        env.services[key].terminate()
+        restart(env, key)
+    scenario = seen["scenario"]
+    result = counted_when_settled(lambda: count(scenario, env.infra.bootstrap, env.infra.mongodb_url),
+                                  lambda e: e.settled, 120, "effects settled after the restart")
+    row = table_row("... the same, after SIGTERM and start of both services", result,
+                    time.monotonic() - seen["started"])
+    env.rows.append(row)
+    print(row)
+    return result
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 14: a store that cannot write (FerretDB: OperationFailure code 1, 'disk I/O error' / 'database or "
+    "disk is full') is not a transient error in hoks_shared.messaging.dead_letter.TRANSIENT_ERRORS: consumers "
+    "dead-letter valid records (lost), the API answers 500, /health stays 200"))
+def test_store_disk_full(fault_env):
+    seconds = 30.0 if fault_env.full else 10.0
+    effects, seen = run(fault_env, f"store's disk full {seconds:.0f} s", disk_full(seconds), settle_s=60)
+    seen["restorer"].join(60)
+    dead_letters = len(read_all(fault_env.infra.bootstrap, MEETING_OUTCOMES, dlq=True)) - seen["dead letters before"]
+    print(f"disk full: API {seen.get('api during')}, /health {seen.get('health during')}, "
+          f"valid records dead-lettered {dead_letters}")
+    assert seen["api during"] == (503, "5"), seen  # never a 500
+    assert dead_letters == 0, "a write refused for space is not a poison record"
+    assert_exact(fault_env, effects)  # nothing it could not write was committed; applied once afterwards
 
 
 def test_service_hung_with_sigstop(fault_env):

@@ -215,3 +215,40 @@ TABLE_HEADER = ("| fault | expected | referrals | referral-made effects (records
 def table_row(fault: str, e: Effects, recovered_s: float) -> str:
     return (f"| {fault} | {e.expected} | {e.referrals} | {e.made_effects} ({e.made_records}) | "
             f"{e.meetings} (+{e.unplaced}) | {e.showing_meeting} | {e.lost} | {e.duplicated} | {recovered_s:.1f} |")
+
+
+DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs' config source of a topic's own setting
+
+
+async def _topic_configs(admin: Any, topic: str) -> dict[str, str]:
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    described = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    return {e[0]: e[1] for res in described[0].resources for e in res[4] if e[3] == DYNAMIC_TOPIC_CONFIG}
+
+
+async def _limit_topics(bootstrap: str, topics: list[str], max_message_bytes: int | None) -> dict[str, dict[str, str]]:
+    """Set (or, with None, remove) each topic's own ``max.message.bytes``, keeping its other own
+    settings (AlterConfigs replaces a topic's whole set); returns the sets it wrote."""
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    await admin.start()
+    try:
+        written = {}
+        for topic in topics:
+            configs = {k: v for k, v in (await _topic_configs(admin, topic)).items() if k != "max.message.bytes"}
+            if max_message_bytes is not None:
+                configs["max.message.bytes"] = str(max_message_bytes)
+            response = await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs)])
+            assert all(r[0] == 0 for resp in response for r in resp.resources), response
+            written[topic] = await _topic_configs(admin, topic)
+        return written
+    finally:
+        await admin.close()
+
+
+def limit_topics(bootstrap: str, topics: list[str], max_message_bytes: int | None) -> dict[str, dict[str, str]]:
+    """The broker refuses every record batch larger than ``max_message_bytes`` on these topics."""
+    return asyncio.run(_limit_topics(bootstrap, topics, max_message_bytes))
