@@ -259,7 +259,7 @@ async def steady(naming: TopicNaming, kafka: KafkaSettings, rate: float, seconds
 
 async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespace, report: ReportSettings,
                        variant: str) -> dict[str, tuple[float, float, float]]:
-    """Parts 2 and 3 for one configuration of the service; (p50, p99, SIS events/s) by phase."""
+    """Parts 2 and 3 (one run); (p50, p99, SIS events/s) by phase."""
     results: dict[str, tuple[float, float, float]] = {}
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     naming = TopicNaming(prefix)
@@ -339,32 +339,21 @@ async def part_latency(bootstrap: str, mongodb_url: str, args: argparse.Namespac
     return results
 
 
-#: the service as configured, and what it is compared with (``--compare``): the SIS views the pages
-#: take names from in batches of 10,000 (the shared default, as before)
-VARIANTS = {
-    "names' SIS views in batches of 500 (HOKS_REPORT_NAMES_BATCH_MAX_RECORDS, default)": ReportSettings(),
-    "names' SIS views in batches of 10,000 — baseline (before)": ReportSettings(names_batch_max_records=10_000),
-}
-
-
 async def main(args: argparse.Namespace, bootstrap: str, mongodb_url: str) -> None:
     print(f"reporting benchmark — Kafka {bootstrap}, FerretDB {mongodb_url}, {os.cpu_count()} cores")
     if not args.skip_queries:
         await part_queries(mongodb_url, args.students, args.baseline_rows or args.students, args.samples)
     if not args.skip_latency:
-        chosen = list(VARIANTS.items()) if args.compare else list(VARIANTS.items())[:1]
-        runs: dict[str, list[dict[str, tuple[float, float, float]]]] = {name: [] for name, _ in chosen}
-        for _ in range(args.repeats):
-            for name, report in chosen:  # alternately, so both see the same load over time
-                runs[name].append(await part_latency(bootstrap, mongodb_url, args, report, name))
+        runs = [await part_latency(bootstrap, mongodb_url, args, ReportSettings(), f"run {n + 1}")
+                for n in range(args.repeats)]
         print(f"\nEvent → report latency, medians of {args.repeats} run(s) (load average now "
-              f"{open('/proc/loadavg').read().split()[0]})")
-        print("| configuration | phase | p50 ms | p99 ms | SIS events/s |")
+              f"{open('/proc/loadavg').read().split()[0]}); the steady load alone is the baseline")
+        print("| phase | p50 ms | p99 ms | p99 ÷ steady p99 | SIS events/s |")
         print("| --- | --- | --- | --- | --- |")
-        for name, results in runs.items():
-            for phase in results[0]:
-                p50, p99, rate = (statistics.median(r[phase][i] for r in results) for i in range(3))
-                print(f"| {name} | {phase} | {p50:,.0f} | {p99:,.0f} | {f'{rate:,.0f}' if rate else ''} |")
+        steady_p99 = statistics.median(r["steady load"][1] for r in runs)
+        for phase in runs[0]:
+            p50, p99, rate = (statistics.median(r[phase][i] for r in runs) for i in range(3))
+            print(f"| {phase} | {p50:,.0f} | {p99:,.0f} | {p99 / steady_p99:.1f} | {f'{rate:,.0f}' if rate else ''} |")
 
 
 def cli() -> None:
@@ -378,8 +367,6 @@ def cli() -> None:
     parser.add_argument("--resync-students", type=int, default=4_220, help="demo institution size of the resync")
     parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
-    parser.add_argument("--compare", action="store_true",
-                        help="also run the latency parts as before (see VARIANTS), alternately")
     parser.add_argument("--repeats", type=int, default=1, help="runs of the latency parts (per configuration)")
     args = parser.parse_args()
     infra = Infra()

@@ -21,9 +21,10 @@ from hoks_reporting.adapters.report_store import CachedReportStore, MongoReportS
 from hoks_reporting.adapters.settings import ReportSettings
 from hoks_reporting.adapters.web_pages import build_page_router
 from hoks_reporting.handlers.ports import StageDeps
-from hoks_reporting.subscribers import ReportStages, build_names_router, build_router
+from hoks_reporting.subscribers import ReportStages, build_router
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
 from hoks_shared.settings import ServiceSettings, load_settings
+from hoks_shared.sisviews.ingest import build_sis_router
 from hoks_shared.sisviews.projection import SisViews
 from hoks_shared.topics import SIS_GROUPS, SIS_STAFF, SIS_STUDENTS
 
@@ -51,8 +52,7 @@ def build(settings: ServiceSettings | None = None,
         await ensure_internal_topics(runtime.settings, report.partitions)
 
     app = create_app(runtime,
-                     [build_router(runtime, stages, report),
-                      build_names_router(runtime, views, SIS_TOPICS, report.names_batch_max_records)],
+                     [build_router(runtime, stages, report), build_sis_router(runtime, views, SIS_TOPICS)],
                      indexed=[store, views], on_startup=[internal_topics],
                      http_routers=[build_api_router(deps), build_page_router(deps)],
                      http_title="HOKS follow-up: reporting",

@@ -46,9 +46,6 @@ from hoks_shared.contracts.meetings import ChecklistCompleted
 from hoks_shared.messaging.broker import batch_subscriber
 from hoks_shared.messaging.typed_batches import read_batch
 from hoks_shared.runtime.service import ServiceRuntime
-from hoks_shared.sisviews.ingest import ForgetOnRebalance, ingest_batch
-from hoks_shared.sisviews.projection import SisViews
-from hoks_shared.topics import Topic
 
 
 def sis_group(runtime: ServiceRuntime) -> str:
@@ -117,20 +114,6 @@ class ReportStages:
             count += 1
         await self._backing_off(lambda: apply_member_changes(ApplyMemberChanges(changes), self.deps))
         return count
-
-
-def build_names_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic], max_records: int) -> KafkaRouter:
-    """The SIS views the pages take names from (the shared ``sisviews`` ingestion, its group
-    ``hoks-reporting-sis``), in batches of ``max_records``: a batch is read and folded in one go,
-    during which the report's consumers in this process wait (10,000 records is about a second)."""
-    router = KafkaRouter()
-
-    @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis", max_records=max_records,
-                      listener=ForgetOnRebalance(views))
-    async def on_names_batch(msg: KafkaMessage) -> None:
-        await ingest_batch(msg.raw_message, views, runtime)
-
-    return router
 
 
 def build_router(runtime: ServiceRuntime, stages: ReportStages, report: ReportSettings) -> KafkaRouter:

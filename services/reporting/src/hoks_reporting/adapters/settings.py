@@ -19,10 +19,6 @@ class ReportSettings(BaseSettings):
     sis_batch_max_records: int = Field(default=100, ge=1, le=10000,
                                        description="SIS records per batch: bounds how long a domain event waits")
 
-    names_batch_max_records: int = Field(default=500, ge=1, le=10000,
-                                         description="SIS records per batch of the SIS views the pages take names "
-                                                     "from: each batch is read and folded without a pause, so it "
-                                                     "bounds how long the other consumers of the process wait")
     replica: int = Field(default=0, ge=0, description="This replica, counted from 0 (the StatefulSet pod index)")
     replicas: int = Field(default=1, ge=1, description="How many replicas share the report (each owns partitions "
                                                        "p with p mod replicas = replica)")
