@@ -11,7 +11,7 @@ of one key (one group's or student's meetings, one student's study rights) are a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from faststream.kafka import KafkaMessage, KafkaRouter
 from pydantic import TypeAdapter
@@ -103,8 +103,8 @@ def build_routers(runtime: ServiceRuntime, deps: Deps) -> list[KafkaRouter]:
     ]
 
 
-def route_on_sis_records(deps: Deps):  # noqa: ANN201 - the SIS views' after-batch hook
-    """SIS student or staff records arrived (the SIS views' consumer applied them): route what
+def route_on_sis_records(deps: Deps) -> Callable[[Sequence[object]], Awaitable[None]]:
+    """The SIS views' after-batch hook: SIS student or staff records arrived (the SIS views' consumer applied them): route what
     waited for those students or those units' staff, at once."""
 
     async def after_batch(events: Sequence[object]) -> None:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hoks_referrals import handlers
 from hoks_referrals.adapters.referral_lists import visible
-from hoks_referrals.adapters.referral_view import PREFIX, ACTORS, RESOURCE, ReferralView, present
+from hoks_referrals.adapters.referral_view import ACTORS, PREFIX, RESOURCE, ReferralView, present
 from hoks_referrals.domain.access import Caller, can_act, can_cancel
 from hoks_referrals.domain.errors import NotAllowed
 from hoks_referrals.domain.referral import Referral

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from hoks_referrals import handlers
-from hoks_referrals.adapters.referral_view import PREFIX, MAKERS, RESOURCE, ReferralView, present
+from hoks_referrals.adapters.referral_view import MAKERS, PREFIX, RESOURCE, ReferralView, present
 from hoks_referrals.domain.access import can_make
 from hoks_referrals.domain.errors import NotAllowed
 from hoks_shared.auth import Allow, AuditDep, Principal
