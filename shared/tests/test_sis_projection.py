@@ -67,3 +67,41 @@ def test_a_batch_folds_into_one_change_per_document_with_the_newest_version_of_e
     assert [(i, u.version) for i, u in change.sections.values()] == [(1, 7)]
     assert sorted(folded.stale) == [0, 2]  # the older versions of the same section, in the same batch
     assert len(folded.changes["sis_staff"]) == 1
+
+
+def test_a_view_found_empty_needs_no_reads_until_this_consumer_wrote_the_document_or_forgot():
+    from hoks_shared.sisviews.version_cache import WrittenSinceEmpty
+
+    fresh = WrittenSinceEmpty()
+    assert not fresh.known(STUDENTS) and not fresh.absent(STUDENTS, "a")  # not checked yet: read
+    fresh.empty[STUDENTS] = True
+    fresh.empty["sis_staff"] = False
+    assert fresh.absent(STUDENTS, "a") and not fresh.absent("sis_staff", "x")
+    fresh.inserted(STUDENTS, ["a"])
+    assert not fresh.absent(STUDENTS, "a") and fresh.absent(STUDENTS, "b")
+    fresh.clear()  # a rebalance: checked again
+    assert not fresh.known(STUDENTS) and not fresh.absent(STUDENTS, "b")
+
+
+def test_the_store_budget_pauses_so_the_ingestion_keeps_within_its_share():
+    import asyncio
+
+    import pytest
+
+    from hoks_shared.sisviews.store_budget import StoreBudget
+
+    assert StoreBudget(0.5).pause_after(0.04) == pytest.approx(0.04)
+    assert StoreBudget(0.25).pause_after(0.01) == pytest.approx(0.03)
+    assert StoreBudget(1.0).pause_after(5.0) == 0
+    with pytest.raises(ValueError):
+        StoreBudget(0)
+
+    async def spend_twice() -> StoreBudget:
+        budget = StoreBudget(0.5)
+        for _ in range(2):
+            async with budget.spend():
+                await asyncio.sleep(0.01)
+        return budget
+
+    budget = asyncio.run(spend_twice())
+    assert budget.paused_s == pytest.approx(budget.busy_s)

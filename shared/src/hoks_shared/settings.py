@@ -70,6 +70,9 @@ class ServiceSettings(BaseSettings):
     consumer_stuck_after_seconds: float = 300.0
     #: a dead-letter copy the broker refuses this many times: the record is skipped (an error metric)
     dead_letter_max_tries: int = 5
+    #: the share of the store's time the SIS views' bulk ingestion may take (1: no limit); the rest
+    #: is left to the service's domain consumers and pages during a full resync (sisviews.store_budget)
+    sis_store_share: float = Field(default=0.5, gt=0, le=1)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
 

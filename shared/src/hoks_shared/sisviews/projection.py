@@ -10,7 +10,8 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from hoks_shared.sisviews.batch_outcome import BatchOutcome, Tally, WriteRejected
-from hoks_shared.sisviews.version_cache import VersionCache
+from hoks_shared.sisviews.store_budget import StoreBudget
+from hoks_shared.sisviews.version_cache import VersionCache, WrittenSinceEmpty
 from hoks_shared.sisviews.version_fold import (
     GROUPS,
     STAFF,
@@ -24,7 +25,7 @@ from hoks_shared.sisviews.version_fold import (
 )
 from hoks_shared.sisviews.view_store import ViewStore, Write, Written
 
-__all__ = ["GROUPS", "STAFF", "STUDENTS", "BatchOutcome", "SisViews", "VersionCache", "ViewUpdate",
+__all__ = ["GROUPS", "STAFF", "STUDENTS", "BatchOutcome", "SisViews", "StoreBudget", "VersionCache", "ViewUpdate",
            "WriteRejected", "field_key", "nest", "view_update"]
 
 
@@ -32,9 +33,11 @@ class SisViews:
     """Applies batches of SIS events with as few and as cheap store operations as possible.
 
     Per batch the events are folded per document (the newest version of each section wins);
-    each touched document's versions come from the cache or one read by ``_id``; sections whose
-    stored version is not older are stale; new documents are inserted whole in one
-    ``insert_many``; existing ones get one ``$set`` of their newer sections, filtered by ``_id``.
+    each touched document's versions come from the cache or one read by ``_id`` (none for a
+    document of a view that was empty when the consumer started and that it has not written
+    since); sections whose stored version is not older are stale; new documents are inserted
+    whole in ``insert_many`` commands (on FerretDB ~10 times cheaper a document than a ``$set``);
+    existing ones get one ``$set`` of their newer sections, filtered by ``_id``.
 
     Single writer: SIS events are keyed by the entity (the student OID for every student
     topic), the SIS subscriber of a service reads all its SIS topics in one consumer with the
@@ -49,10 +52,16 @@ class SisViews:
     """
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]], read_concurrency: int = 8,
-                 cache: VersionCache | None = None) -> None:
+                 cache: VersionCache | None = None, budget: StoreBudget | None = None) -> None:
         self.db = db
-        self.store = ViewStore(db, read_concurrency)
+        self.store = ViewStore(db, read_concurrency, budget)
         self.cache = cache or VersionCache()
+        self.fresh = WrittenSinceEmpty()
+
+    def forget(self) -> None:
+        """Partitions moved: what this consumer remembers writing may no longer be the latest."""
+        self.cache.clear()
+        self.fresh.clear()
 
     async def ensure_indexes(self) -> None:
         await self.store.ensure_indexes()
@@ -63,21 +72,30 @@ class SisViews:
         tally.stale(folded.stale)
         for collection, docs in folded.changes.items():
             inserts, updates = await self._decide(collection, docs, tally)
-            self._record(collection, await self.store.insert(collection, inserts), tally)
+            inserted, exist = await self.store.insert(collection, inserts)
+            self._record(collection, inserted, tally)
+            self.fresh.inserted(collection, [change.doc_id for change, _, refusal in inserted if refusal is None])
+            if exist:  # written by another consumer after all: decided against what it wrote
+                self.fresh.clear()
+                more, updates_too = await self._decide(collection, [change for change, _ in exist], tally)
+                updates += updates_too
+                self._record(collection, (await self.store.insert(collection, more))[0], tally)
             self._record(collection, await self.store.update(collection, updates), tally)
         return tally.outcome
 
     async def _decide(self, collection: str, docs: list[DocChange], tally: Tally) -> tuple[list[Write], list[Write]]:
         """Which documents are new (inserted whole) and which get a ``$set`` of their newer sections."""
+        if not self.fresh.known(collection):
+            self.fresh.empty[collection] = await self.store.is_empty(collection)
         stored: dict[str, dict[str, Any]] = {}
         unknown = []
         for change in docs:
             versions = self.cache.get(collection, change.doc_id)
-            if versions is None:
-                unknown.append(change.doc_id)
-            else:
+            if versions is not None:
                 stored[change.doc_id] = {"_id": change.doc_id, **nest(versions)}
-        self.cache.hits += len(docs) - len(unknown)
+            elif not self.fresh.absent(collection, change.doc_id):
+                unknown.append(change.doc_id)
+        self.cache.hits += len(stored)
         self.cache.misses += len(unknown)
         stored.update(await self.store.read(collection, unknown))
         inserts: list[Write] = []

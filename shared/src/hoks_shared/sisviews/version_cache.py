@@ -33,3 +33,28 @@ class VersionCache:
 
     def clear(self) -> None:
         self._docs.clear()
+
+
+class WrittenSinceEmpty:
+    """Collections found empty when this consumer got its partitions, and the ids it has inserted
+    into them since: any other id of such a collection is not stored, no read needed (a fresh
+    view's initial load reads nothing). Cleared with the cache on every rebalance; a document
+    that exists after all (another writer just before) is caught by its duplicate ``_id``."""
+
+    def __init__(self) -> None:
+        self.empty: dict[str, bool] = {}
+        self._written: dict[str, set[str]] = {}
+
+    def known(self, collection: str) -> bool:
+        return collection in self.empty
+
+    def absent(self, collection: str, doc_id: str) -> bool:
+        return self.empty.get(collection, False) and doc_id not in self._written.get(collection, ())
+
+    def inserted(self, collection: str, doc_ids: list[str]) -> None:
+        if self.empty.get(collection):
+            self._written.setdefault(collection, set()).update(doc_ids)
+
+    def clear(self) -> None:
+        self.empty.clear()
+        self._written.clear()
