@@ -11,13 +11,14 @@ Three parts, each with what it is compared against in the same run:
    by ``aggregate($match, $group/$sum)`` (``--baseline-rows`` rows, default one round of every student).
 2. **Event → report latency.** The service consumes fresh topics; checklist-completed events
    (one group meeting, ``--group-size`` rows) are published at ``--rate`` a second for
-   ``--seconds``; the latency is from the event's time to the report documents holding it (the
-   moment ``Projector.apply`` returned). Measured under a steady load alone, then while the demo
-   institution's SIS feed (``--resync-students``) is published at full speed twice: the initial
-   load (every student new to the service) and a full resync (the same feed again).
+   ``--seconds``; the latency is from the event's time to the report's entities holding it (the
+   moment the entity stage applied the checklist's first row; the aggregates follow one hop
+   later). Measured under a steady load alone (the baseline), then while the demo institution's SIS
+   feed (``--resync-students``) is published at full speed twice: the initial load (every student
+   new to the service) and a full resync (the same feed again); ``--repeats`` runs, medians printed.
 3. **Replay throughput.** ``hoks-reporting replay`` over everything published in part 2.
 
-    .venv/bin/python bench/reporting_latency.py [--students 350000] [--quick]
+    .venv/bin/python bench/reporting_latency.py [--students 350000] [--skip-queries] [--repeats 2]
 """
 
 from __future__ import annotations
