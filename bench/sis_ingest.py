@@ -11,9 +11,10 @@ Publishes the demo institution's feed to fresh topics (or reuses topics publishe
 Both read the same topics (the ones the meetings service subscribes to) from the beginning. A
 progress bar goes to stderr. ``--budget S`` stops each measured phase after S seconds and reports
 its rate and the time the whole feed would take at that rate (extrapolated, marked so).
-``--profile`` adds where the service's time went: cProfile of the consumer process, the store
-commands (count and time per command, from PyMongo's command monitoring), and the share of the
-wall time the SIS handler was busy (the rest is the Kafka fetch and the framework).
+``--profile`` adds where the service's time went: the store commands (count and time per command,
+from PyMongo's command monitoring), the share of the wall time the SIS handler was busy (the rest
+is the Kafka fetch and the framework), the batch sizes; ``--cprofile`` adds cProfile of the
+consumer process.
 Machines here are noisy, so read the ratio more than the absolute numbers.
 
     .venv/bin/python bench/sis_ingest.py [--students N] [--seed S] [--budget S] [--prefix P] [--profile]
@@ -262,7 +263,7 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     return consumer.partitions_for_topic(topic) or set()
 
 
-def profile_rows(profiler: cProfile.Profile, commands: StoreCommands, clock: HandlerClock, phase: Phase) -> None:
+def profile_rows(profiler: cProfile.Profile | None, commands: StoreCommands, clock: HandlerClock, phase: Phase) -> None:
     print("\nWhere the service's time went (profile of the service phase)")
     print(f"  SIS handler busy {clock.busy:.1f} s of {phase.seconds:.1f} s wall "
           f"({clock.busy / phase.seconds:.0%}); the rest: Kafka fetch and framework")
@@ -273,6 +274,8 @@ def profile_rows(profiler: cProfile.Profile, commands: StoreCommands, clock: Han
     for name in sorted(commands.count, key=lambda n: -commands.seconds[n]):
         n, s = commands.count[name], commands.seconds[name]
         print(f"    {name:<12} {n:>8,}  {s:8.1f} s  {1000 * s / n:7.2f} ms")
+    if profiler is None:
+        return
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
     print("  cProfile, by own time (consumer process, incl. the bench's polling loop):")
@@ -300,9 +303,10 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         return
 
     load_before = loadavg()
-    base = await baseline(bootstrap, mongodb_url, topics, expected, args.budget)
+    base = await baseline(bootstrap, mongodb_url, topics, expected,
+                          args.budget if args.baseline_budget is None else args.baseline_budget)
     load_mid = loadavg()
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile() if args.cprofile else None
     commands, clock = StoreCommands(), HandlerClock()
     if args.profile:
         monitoring.register(commands)
@@ -327,7 +331,7 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
     print(f"\nSIS full-resync ingestion benchmark (Kafka {bootstrap}, store {mongodb_url})")
     for key, value in rows:
         print(f"  {key:<{width}}  {value}")
-    if profiler:
+    if args.profile:
         profile_rows(profiler, commands, clock, svc)
 
 
@@ -337,8 +341,12 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--budget", type=float, help="seconds each measured phase may take; then it stops and "
                                                       "the whole feed's time is extrapolated from its rate")
+    parser.add_argument("--baseline-budget", type=float, help="the baseline's own budget (default: --budget)")
     parser.add_argument("--prefix", help="topic prefix: reuse a feed published before under it (published if empty)")
-    parser.add_argument("--profile", action="store_true", help="profile the service phase")
+    parser.add_argument("--profile", action="store_true",
+                        help="where the service's time went: store commands, handler busy share, batch sizes")
+    parser.add_argument("--cprofile", action="store_true", help="with --profile: cProfile of the service phase too "
+                                                                "(slows the consumer)")
     parser.add_argument("--publish-only", action="store_true", help="publish the feed under --prefix, measure nothing")
     parser.add_argument("--share", type=float, default=1.0,
                         help="the service's sis_store_share (default 1: nothing else runs in it here)")

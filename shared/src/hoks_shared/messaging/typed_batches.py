@@ -39,6 +39,8 @@ Apply = Callable[[Any, EventMeta], Awaitable[str]]
 #: events fetched at once at the most: a burst is applied in a few batches, and a batch delivered
 #: again after a transient failure is short
 DOMAIN_BATCH = 500
+#: records read between two turns of the event loop given to the process's other work
+YIELD_EVERY = 500
 
 
 @dataclass
@@ -57,7 +59,9 @@ async def read_batch(records: Sequence[Any], *, reads: Reads, adapter: TypeAdapt
     sink = runtime.dead_letters
     assert sink is not None
     batch = ReadBatch()
-    for record in records:
+    for n, record in enumerate(records, 1):
+        if n % YIELD_EVERY == 0:  # a bulk batch is seconds of reading: the other consumers run meanwhile
+            await asyncio.sleep(0)
         if not reads.reads_type_of(record):
             runtime.metrics.not_read(record)
             continue

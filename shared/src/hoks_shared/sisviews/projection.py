@@ -5,6 +5,7 @@ their names are exported here too, where the services import them from."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -18,12 +19,15 @@ from hoks_shared.sisviews.version_fold import (
     STUDENTS,
     DocChange,
     ViewUpdate,
+    Fold,
     field_key,
-    fold,
     nest,
     view_update,
 )
 from hoks_shared.sisviews.view_store import ViewStore, Write, Written
+
+#: events folded between two turns of the event loop given to the service's other consumers
+YIELD_EVERY = 500
 
 __all__ = ["GROUPS", "STAFF", "STUDENTS", "BatchOutcome", "SisViews", "StoreBudget", "VersionCache", "ViewUpdate",
            "WriteRejected", "field_key", "nest", "view_update"]
@@ -67,7 +71,11 @@ class SisViews:
         await self.store.ensure_indexes()
 
     async def apply(self, events: list[Any]) -> BatchOutcome:
-        folded = fold(events)
+        folded = Fold()
+        for i, event in enumerate(events):
+            folded.add(i, event)
+            if i % YIELD_EVERY == YIELD_EVERY - 1:  # a resync's batch folds for seconds: let the rest run
+                await asyncio.sleep(0)
         tally = Tally(events)
         tally.stale(folded.stale)
         for collection, docs in folded.changes.items():

@@ -144,23 +144,29 @@ class Fold:
 
     changes: dict[str, list[DocChange]] = field(default_factory=dict)
     stale: list[int] = field(default_factory=list)
+    _docs: dict[str, dict[str, DocChange]] = field(default_factory=dict, repr=False)
+
+
+    def add(self, index: int, event: Any) -> None:
+        """The batch's ``index``-th event folded in: it replaces an older version of its section."""
+        update = view_update(event)
+        docs = self._docs.setdefault(update.collection, {})
+        change = docs.get(update.doc_id)
+        if change is None:
+            change = docs[update.doc_id] = DocChange(update.collection, update.doc_id, {})
+            self.changes.setdefault(update.collection, []).append(change)
+        held = change.sections.get(update.version_path)
+        if held is None or held[1].version < update.version:
+            if held is not None:
+                self.stale.append(held[0])
+            change.sections[update.version_path] = (index, update)
+        else:
+            self.stale.append(index)
 
 
 def fold(events: list[Any]) -> Fold:
     """The newest version of each section of each document wins; the others are stale."""
-    changes: dict[tuple[str, str], DocChange] = {}
     result = Fold()
     for i, event in enumerate(events):
-        update = view_update(event)
-        change = changes.get((update.collection, update.doc_id))
-        if change is None:
-            change = changes[(update.collection, update.doc_id)] = DocChange(update.collection, update.doc_id, {})
-            result.changes.setdefault(update.collection, []).append(change)
-        held = change.sections.get(update.version_path)
-        if held is None or held[1].version < update.version:
-            if held is not None:
-                result.stale.append(held[0])
-            change.sections[update.version_path] = (i, update)
-        else:
-            result.stale.append(i)
+        result.add(i, event)
     return result
