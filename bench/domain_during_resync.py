@@ -101,6 +101,28 @@ CASES = [Case("meetings", build_meetings, "meeting-scheduled", MEETING_SCHEDULE,
          Case("referrals", build_referrals, "checklist-completed", MEETING_OUTCOMES, checklist, REFERRALS_SIS)]
 
 
+class LoopStalls:
+    """How late a 10 ms sleep of this process's event loop woke up: the loop was busy that long."""
+
+    def __init__(self) -> None:
+        self.worst_ms = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.01)
+            self.worst_ms = max(self.worst_ms, 1000 * (time.monotonic() - before - 0.01))
+
+    def start(self) -> None:
+        self.worst_ms = 0.0
+        self._task = self._task or asyncio.create_task(self._watch())
+
+    def take(self) -> float:
+        worst, self.worst_ms = self.worst_ms, 0.0
+        return worst
+
+
 class SisRecords:
     """SIS records the service's SIS consumer has handled (its batches counted as they return)."""
 
@@ -166,14 +188,17 @@ async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap
             await asyncio.sleep(0.05)
 
     rows: list[str] = []
+    stalls = LoopStalls()
     try:
         started = time.monotonic()
         await app.start()
+        stalls.start()
         load = loadavg()
         during_s = await trickle(lambda: SisRecords.handled >= expected)
         await settled(sent)
         loading_s = time.monotonic() - started
         during, latencies[:] = list(latencies), []
+        stalled_during = stalls.take()
         quiet_sent = sent
         quiet_end = time.monotonic() + max(during_s, args.min_seconds)
         await trickle(lambda: time.monotonic() >= quiet_end)
@@ -182,7 +207,8 @@ async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap
         rows.append(latency_line(f"{label}: no SIS load (baseline)", latencies, loadavg()))
         rows.append(latency_line(f"{label}: during the SIS load", during, load))
         rows.append(f"  {'':<46} SIS load: {SisRecords.handled:,} records in {loading_s:.1f} s; "
-                    f"p99 during ÷ baseline {pct(during, .99) / max(pct(latencies, .99), 1e-9):.1f}"
+                    f"p99 during ÷ baseline {pct(during, .99) / max(pct(latencies, .99), 1e-9):.1f}; "
+                    f"longest event-loop stall {stalled_during:.0f} ms during, {stalls.take():.0f} ms after"
                     if during and latencies else "")
     finally:
         await producer.stop()

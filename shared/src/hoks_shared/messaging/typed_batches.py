@@ -115,7 +115,9 @@ async def apply_folded(records: Sequence[Any], *, reads: Reads, adapter: TypeAda
     for (event_type, result), n in outcome.counts.items():
         runtime.metrics.events_applied.labels(event_type=event_type, result=result).inc(n)
     now = datetime.now(UTC)
-    for event, meta in zip(batch.events, batch.metas, strict=True):
+    for n, (event, meta) in enumerate(zip(batch.events, batch.metas, strict=True), 1):
+        if n % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
         runtime.metrics.event_to_view.labels(event_type=event.event_type).observe(
             max(0.0, (now - meta.time).total_seconds()))
     return batch
