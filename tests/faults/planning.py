@@ -92,11 +92,15 @@ def groups_arrived(mongodb_url: str, scenario: PlanScenario) -> bool:
         client.close()
 
 
-def staged(mongodb_url: str, scenario: PlanScenario) -> int:
-    """The scenario's meetings the scheduler has stored (0 while it is still solving)."""
+def staged(mongodb_url: str, scenario: PlanScenario, *, unsent: bool = False) -> int:
+    """The scenario's meetings the scheduler has stored (0 while it is still solving); with
+    ``unsent`` those whose ``meeting-scheduled`` still waits in their outbox."""
     client: MongoClient[dict[str, Any]] = MongoClient(mongodb_url, serverSelectionTimeoutMS=3000)
     try:
-        return client["hoks_scheduler"]["meetings"].count_documents({"unit_id": {"$in": scenario.unit_ids}})
+        query: dict[str, Any] = {"unit_id": {"$in": scenario.unit_ids}}
+        if unsent:
+            query["_outbox.0"] = {"$exists": True}
+        return client["hoks_scheduler"]["meetings"].count_documents(query)
     finally:
         client.close()
 
@@ -130,11 +134,10 @@ def count_plan(scenario: PlanScenario, bootstrap: str, mongodb_url: str) -> Plan
     try:
         planned = {d["_id"]: d for d in client["hoks_scheduler"]["meetings"].find(
             {"unit_id": {"$in": scenario.unit_ids}, "kind": "group", "status": "planned"})}
-        pending = client["hoks_scheduler"]["meetings"].count_documents(
-            {"unit_id": {"$in": scenario.unit_ids}, "_outbox.0": {"$exists": True}})
         view = list(client["hoks_meetings"]["meetings"].find({"_id": {"$in": sorted(planned)}}))
     finally:
         client.close()
+    pending = staged(mongodb_url, scenario, unsent=True)
     scheduled: dict[str, set[str]] = {}
     records = other = 0
     for record in read_all(bootstrap, MEETING_SCHEDULE):

@@ -188,6 +188,11 @@ def hang_infra(component: str, seconds: float) -> Fault:
     return inject
 
 
+def dead_letters(env: FaultEnv) -> int:
+    """Records on the dead-letter topics of the burst's two topics (checklists, referrals)."""
+    return sum(len(read_all(env.infra.bootstrap, topic, dlq=True)) for topic in (MEETING_OUTCOMES, REFERRALS))
+
+
 def disk_full(seconds: float) -> Fault:
     """The store's disk full while the burst's second half arrives: FerretDB's file-size limit
     (``RLIMIT_FSIZE``, set on the running process: no root, no loop mount) lowered to one byte,
@@ -195,7 +200,7 @@ def disk_full(seconds: float) -> Fault:
     def inject(env: FaultEnv) -> dict[str, object]:
         pid = env.infra._pid("ferretdb")
         soft, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
-        seen: dict[str, object] = {"dead letters before": len(read_all(env.infra.bootstrap, MEETING_OUTCOMES, dlq=True))}
+        seen: dict[str, object] = {"dead letters before": dead_letters(env)}
 
         def space_returns() -> None:
             try:
@@ -374,11 +379,11 @@ def test_store_disk_full(fault_env):
     seconds = 30.0 if fault_env.full else 10.0
     effects, seen = run(fault_env, f"store's disk full {seconds:.0f} s", disk_full(seconds), settle_s=60)
     seen["restorer"].join(60)
-    dead_letters = len(read_all(fault_env.infra.bootstrap, MEETING_OUTCOMES, dlq=True)) - seen["dead letters before"]
+    dead = dead_letters(fault_env) - seen["dead letters before"]
     print(f"disk full: API {seen.get('api during')}, /health {seen.get('health during')}, "
-          f"valid records dead-lettered {dead_letters}")
+          f"valid records dead-lettered {dead}")
     assert seen["api during"] == (503, "5"), seen  # never a 500
-    assert dead_letters == 0, "a write refused for space is not a poison record"
+    assert dead == 0, "a write refused for space is not a poison record"
     assert_exact(fault_env, effects)  # nothing it could not write was committed; applied once afterwards
 
 
