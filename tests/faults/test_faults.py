@@ -349,8 +349,9 @@ def test_poison_and_a_newer_major_in_the_burst(fault_env):
 def test_broker_refuses_the_idempotent_producers(fault_env):
     effects, seen = run(fault_env, "broker refuses batches 6 s (max.message.bytes)", broker_refuses(6.0),
                         settle_s=60)
-    refusals_seen(fault_env, seen)
+    refused = refusals_seen(fault_env, seen)
     after_restart = restarted_after_refusal(fault_env, seen)  # the row that shows what a restart recovers
+    assert refused["MessageSizeTooLarge"] > 0, refused  # the fault happened (else a pass would say nothing)
     assert_exact(fault_env, effects)
     assert_exact(fault_env, after_restart)
 
