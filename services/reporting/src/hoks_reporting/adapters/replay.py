@@ -32,13 +32,14 @@ from hoks_reporting.handlers.projection import ApplyEvents, apply_events
 from hoks_shared.messaging.broker import consumer_group
 from hoks_shared.messaging.security import aiokafka_options
 from hoks_shared.settings import ServiceSettings
+from hoks_shared.store.outbox import OUTBOX
 from hoks_shared.store.client import create_client
 from hoks_shared.topics import MEETING_OUTCOMES, MEETING_SCHEDULE
 
 log = logging.getLogger(__name__)
 
 #: Fields that say how a document was written, not what it holds.
-BOOKKEEPING = frozenset({"_applied", "_outbox", "_outbox_pending", "_updated_at"})
+BOOKKEEPING = frozenset({"_applied", OUTBOX, "_updated_at"})
 
 
 @dataclass
