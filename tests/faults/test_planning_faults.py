@@ -54,8 +54,9 @@ def unsent(env: FaultEnv, scenario: PlanScenario) -> int:
     return staged(env.infra.mongodb_url, scenario, unsent=True)
 
 
-#: a plan the solver needs seconds for (300 meetings), so a fault 0.2 s after the request comes
-#: while it solves; the others plan 90 meetings
+#: a plan the solver needs seconds for and the relay more than a moment (300 meetings), so a fault
+#: 0.2 s after the request comes while it solves, and one when the first meetings are stored comes
+#: while the relay has work left; the others plan 90 meetings
 WHILE_SOLVING = {"units": 6, "groups_per_unit": 10}
 
 
@@ -155,17 +156,18 @@ def test_scheduler_killed_while_it_solves(fault_env):
 
 
 def test_scheduler_killed_once_the_plan_is_staged(fault_env):
-    effects, seen = run_plan(fault_env, "kill -9 scheduler once the plan is staged", scheduler_killed_once_staged)
+    effects, seen = run_plan(fault_env, "kill -9 scheduler once the plan is staged", scheduler_killed_once_staged,
+                             size=WHILE_SOLVING)
     assert_exactly_once(fault_env, effects)
-    assert seen["staged at kill"] > 0
+    assert seen["staged at kill"] > 0 and seen["unsent at kill"] > 0, seen
 
 
 @pytest.mark.parametrize("component", ["kafka", "ferretdb"])
 def test_broker_or_store_down_during_the_plans_relay(fault_env, component):
     effects, seen = run_plan(fault_env, f"{component} kill -9 during the plan's relay, 10 s down",
-                             component_down_once_staged(component, 10.0))
+                             component_down_once_staged(component, 10.0), size=WHILE_SOLVING)
     assert_exactly_once(fault_env, effects)
-    assert seen["staged at kill"] > 0
+    assert seen["staged at kill"] > 0 and seen["unsent at kill"] > 0, seen  # the relay had work left
 
 
 def test_store_down_while_the_scheduler_solves(fault_env):
