@@ -73,6 +73,9 @@ class ServiceSettings(BaseSettings):
     #: the share of the store's time the SIS views' bulk ingestion may take (1: no limit); the rest
     #: is left to the service's domain consumers and pages during a full resync (sisviews.store_budget)
     sis_store_share: float = Field(default=0.5, gt=0, le=1)
+    #: which consumers this instance runs: all, or the domain or the SIS lane alone (the same image
+    #: as two Deployments, so a bulk SIS load never shares a process with domain events)
+    consumers: Literal["all", "domain", "sis"] = "all"
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
 

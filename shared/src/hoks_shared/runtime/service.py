@@ -42,6 +42,7 @@ from hoks_shared.runtime.health import HealthProbe
 from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.settings import ServiceSettings
 from hoks_shared.store.client import create_client, ping
+from hoks_shared.messaging.consumer_lanes import routers_run
 from hoks_shared.store.outbox import OutboxRelay, ensure_outbox_index
 from hoks_shared.store.outbox_writes import Outbox
 from hoks_shared.topics import TopicNaming
@@ -205,7 +206,7 @@ def create_app(
     ``http_routers`` (FastAPI) form the service's HTTP API and pages, behind authentication,
     served next to ``/health``, ``/metrics`` and ``/docs/asyncapi``.
     """
-    for router in routers:
+    for router in routers_run(runtime.settings.consumers, routers):
         runtime.broker.include_router(router)
     if runtime.http is None:
         from hoks_shared.web.app import create_http_app, sis_demo_users

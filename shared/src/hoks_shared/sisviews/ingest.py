@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 
 from hoks_shared.contracts.sis import SisEvent
 from hoks_shared.messaging.broker import batch_subscriber
+from hoks_shared.messaging.consumer_lanes import mark_lane
 from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.messaging.typed_batches import apply_folded
 from hoks_shared.runtime.service import ServiceRuntime
@@ -78,4 +79,4 @@ def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topi
     async def on_sis_batch(msg: KafkaMessage) -> None:
         await ingest_batch(msg.raw_message, views, runtime, after_batch)
 
-    return router
+    return mark_lane(router, "sis")
