@@ -38,6 +38,7 @@ class FakeMeetings:
         self.staged: list[Outgoing] = []
         self.reports: dict[str, dict[str, Any]] = {}
         self.unplaced: dict[str, dict[str, Any]] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
         self.away: dict[str, set[date]] = {}
         self.catch_up: dict[str, dict[str, date]] = {}
         self.misses: dict[str, dict[str, Any]] = {}
@@ -100,6 +101,15 @@ class FakeMeetings:
 
     async def forget_unplaced(self, meeting_id: str) -> None:
         self.unplaced.pop(meeting_id, None)
+
+    async def hold_pending(self, meeting_id: str, record: dict[str, Any]) -> None:
+        self.pending.setdefault(meeting_id, dict(record))
+
+    async def pending_requests(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self.pending.items()}
+
+    async def forget_pending(self, meeting_id: str) -> None:
+        self.pending.pop(meeting_id, None)
 
     async def unavailable_days(self) -> dict[str, set[date]]:
         return {k: set(v) for k, v in self.away.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from faststream.asgi import AsgiFastStream
 
@@ -21,7 +22,7 @@ from hoks_scheduler.adapters.student_reader import SisStudentReader
 from hoks_scheduler.adapters.web_pages import build_pages
 from hoks_scheduler.handlers.planning import replan_changed
 from hoks_scheduler.handlers.ports import SchedulerDeps
-from hoks_scheduler.handlers.student_meetings import retry_unknown_students
+from hoks_scheduler.handlers.student_meetings import place_settled_requests, retry_unknown_students
 from hoks_scheduler.subscribers import build_routers
 from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.runtime.service import ServiceRuntime, build_runtime, create_app, serve
@@ -32,6 +33,9 @@ from hoks_shared.topics import SIS_GROUPS, SIS_STAFF, SIS_STUDENTS
 
 SERVICE = "scheduler"
 DEFAULT_PORT = 8101
+#: How often the settled student-level requests are placed: a request waits at most this long
+#: beyond its settle window.
+SETTLED_PASS_SECONDS = 1.0
 #: What the scheduler plans with: groups and their staff, and students for student-level meetings.
 SIS_TOPICS = [SIS_GROUPS, SIS_STAFF, SIS_STUDENTS]
 
@@ -51,7 +55,11 @@ def build(settings: ServiceSettings | None = None,
     config = load_config(own.config_dir)
     meetings = MongoMeetingRepository(runtime.db, runtime.outbox(MEETINGS))
     deps = SchedulerDeps(config=config, meetings=meetings, groups=SisGroupReader(runtime.db),
-                         students=SisStudentReader(runtime.db))
+                         students=SisStudentReader(runtime.db),
+                         settle=timedelta(seconds=own.student_meeting_settle_seconds))
+    if own.student_meeting_settle_seconds > 0:
+        runtime.periodic.append(PeriodicTask("student-meetings", settled_pass(deps), SETTLED_PASS_SECONDS,
+                                             timeout_s=60.0))
     if own.auto_replan_seconds > 0:
         runtime.periodic.append(PeriodicTask("auto-replan", periodic_pass(deps), own.auto_replan_seconds,
                                              timeout_s=max(own.auto_replan_seconds, 600.0)))
@@ -71,6 +79,15 @@ def periodic_pass(deps: SchedulerDeps) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         await retry_unknown_students(deps)
         await replan_changed(deps)
+
+    return run
+
+
+def settled_pass(deps: SchedulerDeps) -> Callable[[], Awaitable[None]]:
+    """The referrals' requests that have settled, placed together in request order."""
+
+    async def run() -> None:
+        await place_settled_requests(deps)
 
     return run
 

@@ -81,7 +81,7 @@ def build_routers(runtime: ServiceRuntime, deps: SchedulerDeps) -> list[KafkaRou
                 continue
             log.info("referral handled", extra={"referral_id": event.referral_id, "status": result.status,
                                                 "meeting_id": result.meeting_id, "reason": result.reason})
-            done.counts[(event.event_type, _counted(result.status == "scheduled"))] += 1
+            done.counts[(event.event_type, _counted(result.status in ("scheduled", "pending")))] += 1
         return done
 
     async def on_held(event: MeetingHeld, _meta: EventMeta) -> str:

@@ -22,6 +22,7 @@ from hoks_shared.store.outbox_writes import Insert, Outbox, Update
 MEETINGS = "meetings"
 PLAN_REPORTS = "plan_reports"
 UNPLACED = "unplaced_requests"
+PENDING = "pending_requests"
 UNAVAILABILITY = "staff_unavailability"
 CATCH_UP = "catch_up_starts"
 ACCEPTED_MISSES = "accepted_misses"
@@ -83,6 +84,7 @@ class MongoMeetingRepository:
         self.collection = db[MEETINGS]
         self.reports = db[PLAN_REPORTS]
         self.unplaced = db[UNPLACED]
+        self.pending = db[PENDING]
         self.unavailability = db[UNAVAILABILITY]
         self.catch_up = db[CATCH_UP]
         self.misses = db[ACCEPTED_MISSES]
@@ -178,6 +180,16 @@ class MongoMeetingRepository:
 
     async def forget_unplaced(self, meeting_id: str) -> None:
         await self.unplaced.delete_one({"_id": meeting_id})
+
+    async def hold_pending(self, meeting_id: str, record: dict[str, Any]) -> None:
+        """The first arrival's record stays (a redelivery changes nothing)."""
+        await self.pending.update_one({"_id": meeting_id}, {"$setOnInsert": record}, upsert=True)
+
+    async def pending_requests(self) -> dict[str, dict[str, Any]]:
+        return {d.pop("_id"): d async for d in self.pending.find({})}
+
+    async def forget_pending(self, meeting_id: str) -> None:
+        await self.pending.delete_one({"_id": meeting_id})
 
     async def unavailable_days(self) -> dict[str, set[date]]:
         return {d["_id"]: {date.fromisoformat(x) for x in d.get("days", [])}

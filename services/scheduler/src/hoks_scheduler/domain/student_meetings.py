@@ -9,6 +9,11 @@ that comes later in that order takes its place, and the later ones are placed ag
 rule (``place_in_request_order``): the slots end up as if every request had arrived in request
 order. The price: a meeting already announced can move (``meeting-rescheduled``,
 ``slot-taken-by-earlier-request``) when an earlier-made request arrives late.
+
+So that this stays rare, a referral's request first *settles* (``due_at``): it is held, unplaced,
+until it is ``settle`` old, and the requests due together are placed together in request order —
+an earlier-made request that arrives within the window is then placed before the later ones, and
+nothing moves. Only one that arrives later than the window (a fault, a backlog) moves others.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from hoks_scheduler.domain.calendar import AcademicCalendar, academic_year_of
 from hoks_scheduler.domain.meeting import Meeting, cancelled, moved
@@ -48,6 +53,13 @@ def requested_meeting_id(student_oid: str, requested_by_oid: str, request_key: s
     """One meeting per request: the requester's key (e.g. the day asked) makes it repeatable."""
     digest = hashlib.sha256(f"{student_oid}|{requested_by_oid}|{request_key}".encode()).hexdigest()[:16]
     return f"stu-req-{digest}"
+
+
+def due_at(made_at: datetime, received_at: datetime, settle: timedelta) -> datetime:
+    """When a request is placed: ``settle`` after it was made, by the scheduler's clock; a
+    ``made_at`` ahead of that clock (a sender's clock skew) counts from its arrival instead, so no
+    request waits longer than the window after it arrived."""
+    return min(made_at, received_at) + settle
 
 
 def first_common_slot(people: tuple[str, ...], days: list[date], occ: Occupancy) -> tuple[date, int] | None:

@@ -1,14 +1,14 @@
 """What the use cases need from the outside, as Protocols (the adapters implement them, the unit
 tests' fakes in ``services/scheduler/tests/fakes.py`` too), and ``SchedulerDeps`` that bundles them.
 
-The use cases are ``async def verb_noun(cmd, deps)``; the two periodic passes
-(``replan_changed``, ``retry_unknown_students``) have no input and take ``deps`` only."""
+The use cases are ``async def verb_noun(cmd, deps)``; the periodic passes
+(``replan_changed``, ``retry_unknown_students``, ``place_settled_requests``) have no input and take ``deps`` only."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from hoks_scheduler.domain.calendar import AcademicCalendar, CalendarConfig
@@ -56,6 +56,10 @@ class MeetingStore(Protocol):
     async def record_unplaced(self, meeting_id: str, record: dict[str, Any]) -> None: ...
     async def unplaced_requests(self) -> dict[str, dict[str, Any]]: ...
     async def forget_unplaced(self, meeting_id: str) -> None: ...
+    async def hold_pending(self, meeting_id: str, record: dict[str, Any]) -> None:
+        """A request settling (not placed yet); the same id again changes nothing (idempotent)."""
+    async def pending_requests(self) -> dict[str, dict[str, Any]]: ...
+    async def forget_pending(self, meeting_id: str) -> None: ...
     async def unavailable_days(self) -> dict[str, set[date]]: ...
     async def set_unavailable(self, person_oid: str, days: list[date]) -> None: ...
     async def catch_up_starts(self, academic_year: str) -> dict[str, date]: ...
@@ -99,3 +103,6 @@ class SchedulerDeps:
     today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
     #: The time a student-level request is made at (a referral brings its own ``made_at``).
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: How old a referral's request must be before it is placed (``domain.student_meetings.due_at``);
+    #: 0 places it at once.
+    settle: timedelta = timedelta(0)

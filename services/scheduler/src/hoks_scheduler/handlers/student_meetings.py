@@ -1,12 +1,14 @@
 """Student-level meetings: one a referral starts (``referral-made``), one a person asks for, and
 the periodic retry of referrals that came before their student's SIS record. Which request gets
-a contested slot follows the request order (``domain.student_meetings``), not arrival."""
+a contested slot follows the request order (``domain.student_meetings``), not arrival; a
+referral's request settles first (``place_settled_requests``), so that the order rarely moves a
+meeting already announced."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hoks_scheduler.domain.calendar import academic_year_of
@@ -17,6 +19,7 @@ from hoks_scheduler.domain.student_meetings import (
     StudentRequest,
     comes_after,
     displaced,
+    due_at,
     new_student_meeting,
     place_in_request_order,
     referral_meeting_id,
@@ -29,10 +32,13 @@ from hoks_shared.contracts.referrals import ReferralMade
 
 log = logging.getLogger(__name__)
 
+#: A referral's request held until it is due (``domain.student_meetings.due_at``).
+PENDING = "pending"
+
 
 @dataclass(frozen=True)
 class StudentMeetingResult:
-    status: str  # scheduled | exists | unplaced | ignored
+    status: str  # scheduled | exists | unplaced | ignored | pending (settling, placed later)
     meeting: Meeting | None = None
     reason: str | None = None
     meeting_id: str | None = None
@@ -68,16 +74,55 @@ class ScheduleStudentMeeting:
 
 
 async def on_referral_made(event: ReferralMade, deps: SchedulerDeps) -> StudentMeetingResult:
-    rules = deps.config.student_meetings
-    if event.target not in rules.referral_targets:
+    """With a settle window (``deps.settle``) the request is held as pending until it is due
+    (``due_at``) and placed with the others due then (``place_settled_requests``); without, at once."""
+    if event.target not in deps.config.student_meetings.referral_targets:
         return StudentMeetingResult("ignored", reason=f"target-{event.target}-not-scheduled")
+    if deps.settle <= timedelta(0):
+        return await schedule_student_meeting(_referral_request(event, deps), deps)
+    meeting_id = referral_meeting_id(event.referral_id)
+    current = await deps.meetings.get(meeting_id)
+    if current is not None:
+        return StudentMeetingResult("exists", current, meeting_id=meeting_id)
+    now = deps.now()
+    await deps.meetings.hold_pending(meeting_id, {"referral": event.model_dump(mode="json"),
+                                                  "received_at": now.isoformat()})
+    if due_at(event.made_at, now, deps.settle) > now:
+        return StudentMeetingResult(PENDING, meeting_id=meeting_id)
+    # late already (a backlog, a retry): placed now, with every other request due, in request order
+    placed = await place_settled_requests(deps)
+    return next((r for r in placed if r.meeting_id == meeting_id), StudentMeetingResult(PENDING, meeting_id=meeting_id))
+
+
+async def place_settled_requests(deps: SchedulerDeps) -> list[StudentMeetingResult]:
+    """The pending requests that are due, placed together in request order (the periodic pass,
+    every second or two). Each is forgotten once handled: placed, found placed, or recorded in
+    ``unplaced_requests`` with the reason it has no slot (or that its student is unknown)."""
+    now = deps.now()
+    due = [event for event, received in
+           ((ReferralMade.model_validate(r["referral"]), datetime.fromisoformat(r["received_at"]))
+            for r in (await deps.meetings.pending_requests()).values())
+           if due_at(event.made_at, received, deps.settle) <= now]
+    results = []
+    for event in sorted(due, key=lambda e: (e.made_at, referral_meeting_id(e.referral_id))):
+        meeting_id = referral_meeting_id(event.referral_id)
+        result = await schedule_student_meeting(_referral_request(event, deps), deps)
+        if result.status in ("scheduled", "exists"):
+            await deps.meetings.forget_unplaced(meeting_id)  # e.g. a student-unknown record retried
+        await deps.meetings.forget_pending(meeting_id)
+        results.append(result)
+    return results
+
+
+def _referral_request(event: ReferralMade, deps: SchedulerDeps) -> ScheduleStudentMeeting:
+    rules = deps.config.student_meetings
     extra = (Seat(event.assignee_oid, "specialist"),) if event.assignee_oid else ()
     made_on = event.made_at.astimezone(deps.config.calendar.zone).date()
-    return await schedule_student_meeting(ScheduleStudentMeeting(
+    return ScheduleStudentMeeting(
         meeting_id=referral_meeting_id(event.referral_id), student_oid=event.student_oid, theme=rules.theme,
         after=made_on, within_school_days=rules.within_school_days, requested_at=event.made_at, extra=extra,
         referral_id=event.referral_id, retry={"referral": event.model_dump(mode="json")},
-    ), deps)
+    )
 
 
 async def request_student_meeting(cmd: RequestStudentMeeting, deps: SchedulerDeps) -> StudentMeetingResult:
