@@ -11,8 +11,9 @@ import httpx
 import uvicorn
 from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter
-from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
+from pymongo.errors import AutoReconnect, BulkWriteError, OperationFailure, ServerSelectionTimeoutError
 
+from hoks_shared.messaging.transient import is_transient
 from hoks_shared.messaging.partition_progress import Stuck
 from hoks_shared.runtime.health import HealthProbe
 from hoks_shared.runtime.service import _stopping_server
@@ -107,7 +108,13 @@ def test_the_shutdown_signal_turns_health_503_at_once_and_arms_the_exit_watchdog
 async def test_store_or_broker_unreachable_is_503_with_retry_after_never_500():
     router = APIRouter()
     errors = {"store": ServerSelectionTimeoutError("no servers"), "store-reconnect": AutoReconnect("gone"),
-              "broker": KafkaConnectionError("no broker")}
+              "broker": KafkaConnectionError("no broker"),
+              # FerretDB with a full disk (SQLite's messages, InternalError code 1): seen in the fault suite
+              "store-disk-full": OperationFailure("database or disk is full (13)", code=1),
+              "store-io": OperationFailure("disk I/O error (778)", code=1),
+              "bulk-disk-full": BulkWriteError({"writeErrors": [{"index": 0, "code": 1, "errmsg": "disk I/O error"}]}),
+              "mongo-no-space": OperationFailure("no space", code=14031),
+              "mongo-stepdown": OperationFailure("not primary", code=10107)}
 
     @router.get("/things/{what}")
     async def things(what: str) -> dict[str, str]:
@@ -120,6 +127,29 @@ async def test_store_or_broker_unreachable_is_503_with_retry_after_never_500():
             assert answer.status_code == 503, (what, answer.text)
             assert answer.headers["retry-after"] == "5"
             assert answer.json() == {"detail": "temporarily unavailable: try again shortly"}
+
+
+async def test_a_store_refusal_that_is_not_transient_stays_a_server_error():
+    router = APIRouter()
+
+    @router.get("/dup")
+    async def dup() -> dict[str, str]:
+        raise OperationFailure("E11000 duplicate key", code=11000)
+
+    app = app_for_tests([router])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                                 base_url="http://svc") as http:
+        answer = await http.get("/dup", headers=auth_headers("director"))
+    assert answer.status_code == 500 and "retry-after" not in answer.headers
+
+
+def test_transient_classification_of_store_failures():
+    assert is_transient(OperationFailure("database or disk is full (13)", code=1))
+    assert is_transient(BulkWriteError({"writeErrors": [{"index": 3, "code": 11000, "errmsg": "dup"},
+                                                        {"index": 4, "code": 1, "errmsg": "disk I/O error (778)"}]}))
+    assert not is_transient(BulkWriteError({"writeErrors": [{"index": 3, "code": 11000, "errmsg": "E11000 dup"}]}))
+    assert not is_transient(OperationFailure("unknown operator: $foo", code=2))
+    assert not is_transient(ValueError("a rule"))
 
 
 def test_503_is_documented_on_every_operation():

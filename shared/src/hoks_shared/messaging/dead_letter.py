@@ -23,27 +23,16 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from faststream import BaseMiddleware
 from faststream.exceptions import HandlerException
-from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
 
 from hoks_shared.messaging.dead_letter_copy import fitting_copy
 from hoks_shared.messaging.partition_progress import PartitionProgress
+from hoks_shared.messaging.transient import TRANSIENT_ERRORS, is_transient
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.topics import DLQ_SUFFIX
 
 log = logging.getLogger(__name__)
-
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    ConnectionFailure,
-    AutoReconnect,
-    NetworkTimeout,
-    ServerSelectionTimeoutError,
-    KafkaConnectionError,
-    KafkaTimeoutError,
-    TimeoutError,
-)
 
 MAX_REASON = 2000
 #: Kafka's default ``message.max.bytes`` (broker) and so the default producer ``max_request_size``
@@ -99,7 +88,7 @@ class DeadLetterSink:
         self._publish = publish
 
     def is_transient(self, exc: BaseException) -> bool:
-        return isinstance(exc, TRANSIENT_ERRORS)
+        return is_transient(exc)
 
     async def dead_letter(self, record: Any, exc: BaseException) -> None:
         if self._publish is None:

@@ -41,8 +41,9 @@ from hoks_shared.runtime.consumer_lag import ConsumerLagCollector, subscribed_gr
 from hoks_shared.runtime.health import HealthProbe
 from hoks_shared.runtime.periodic import PeriodicTask
 from hoks_shared.settings import ServiceSettings
-from hoks_shared.store.client import create_client, ping
+from hoks_shared.store.client import create_client, ping, writable
 from hoks_shared.messaging.consumer_lanes import routers_run
+from hoks_shared.messaging.producer_renewal import ProducerRenewal, spends_the_producer
 from hoks_shared.store.outbox import OutboxRelay, ensure_outbox_index
 from hoks_shared.store.outbox_writes import Outbox
 from hoks_shared.topics import TopicNaming
@@ -85,6 +86,14 @@ class ServiceRuntime:
     http: FastAPI | None = None
     _verifier: TokenVerifier | None = None
     _audit: AuditTrail | None = None
+    _producer_renewal: ProducerRenewal | None = None
+
+    @property
+    def _renewal(self) -> ProducerRenewal:
+        """One renewal of the broker's producer for all the service's relays."""
+        if self._producer_renewal is None:
+            self._producer_renewal = ProducerRenewal(self.broker)
+        return self._producer_renewal
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -151,6 +160,8 @@ class ServiceRuntime:
             self.settings.outbox_poll_seconds,
             self.settings.outbox_sweep_seconds,
             lane=lane,
+            renew_producer=self._renewal,
+            spent=spends_the_producer,
         )
 
     @property
@@ -163,7 +174,10 @@ class ServiceRuntime:
         """Kafka and the store, each given at most 2 s by its own client's timeout (never by
         cancelling the call: see ``store.client.ping``)."""
         kafka_ok, store_ok = await asyncio.gather(self.broker.ping(timeout=2.0), ping(self.db, 2.0))
-        return {"kafka": "ok" if kafka_ok else "down", "store": "ok" if store_ok else "down"}
+        store = "ok" if store_ok else "down"
+        if store_ok and not await writable(self.db, self.name, 2.0):
+            store = "not writable"  # answers, but refuses writes (a full disk)
+        return {"kafka": "ok" if kafka_ok else "down", "store": store}
 
 
 async def _within(check: Awaitable[bool], timeout_s: float) -> bool:

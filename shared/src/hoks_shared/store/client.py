@@ -51,3 +51,19 @@ async def ping(db: AsyncDatabase[dict[str, Any]], timeout_s: float = 2.0) -> boo
         return True
     except Exception:  # noqa: BLE001 - health checks answer, they do not raise
         return False
+
+
+#: one tiny document per service, rewritten by each health probe
+HEALTH_PROBE = "_health_probe"
+
+
+async def writable(db: AsyncDatabase[dict[str, Any]], who: str, timeout_s: float = 2.0) -> bool:
+    """Whether the store takes a write within ``timeout_s``. A store that answers ``ping`` may
+    still refuse every write (a full disk: the fault suite saw /health 200 while every write
+    failed), so the health probe writes. Bounded like ``ping``, by PyMongo's own timeout."""
+    try:
+        with pymongo.timeout(timeout_s):
+            await db[HEALTH_PROBE].update_one({"_id": who}, {"$inc": {"probes": 1}}, upsert=True)
+        return True
+    except Exception:  # noqa: BLE001 - health checks answer, they do not raise
+        return False

@@ -113,6 +113,8 @@ class OutboxRelay:
         lane: str = "domain",
         batch_documents: int = 500,
         sweep_min_age_seconds: float = 10.0,
+        renew_producer: Callable[[], Awaitable[None]] | None = None,
+        spent: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         self.collections = list(collections)
         self.send = send
@@ -122,6 +124,11 @@ class OutboxRelay:
         self.lane = lane
         self.batch_documents = batch_documents
         self.sweep_min_age_seconds = sweep_min_age_seconds
+        #: after a refusal that ``spent`` says used up the producer, a new producer before the next
+        #: try (messaging.producer_renewal: otherwise every later batch is OutOfOrderSequenceNumber)
+        self.renew_producer = renew_producer
+        self.spent = spent
+        self._producer_spent = False
         self._by_name = {c.name: c for c in collections}
         # insertion-ordered: (collection, _id) → the document's entries when the caller knew them
         self._notified: dict[tuple[str, Any], list[dict[str, Any]] | None] = {}
@@ -180,23 +187,29 @@ class OutboxRelay:
             for entry in drain.entries:
                 try:
                     drain.acks.append(await self.send(entry))
-                except Exception:
+                except Exception as exc:
                     log.exception("outbox send failed; will retry", extra={"event_id": entry.get("id")})
+                    self._producer_spent |= self.spent(exc)
                     break
         for drain in drains:  # ... then await the acknowledgements together
             for ack in drain.acks:
                 if isawaitable(ack):
                     try:
                         await ack
-                    except Exception:
+                    except Exception as exc:
                         log.exception("outbox publish not acknowledged; will retry",
                                       extra={"event_id": drain.entries[drain.published].get("id")})
+                        self._producer_spent |= self.spent(exc)
+                        _let_go(drain.acks[drain.published + 1:])
                         break
                 drain.published += 1
             for entry in drain.entries[:drain.published]:
                 self.metrics.outbox_published.labels(topic=entry["topic"]).inc()
             state.left(drain.entries[drain.published:])
         await self._remove([d for d in drains if d.published])
+        if self._producer_spent and self.renew_producer is not None:
+            self._producer_spent = False
+            await self.renew_producer()
         return sum(d.published for d in drains)
 
     async def drain_once(self, *, sweep: bool = True) -> int:
@@ -263,6 +276,14 @@ class OutboxRelay:
         if self._task is not None:
             await self._task
             self._task = None
+
+
+def _let_go(acks: list[Any]) -> None:
+    """Acknowledgements not awaited after a failure: their outcome is read when they end (the
+    entries stay in the outbox and are sent again), so no "exception never retrieved" is logged."""
+    for ack in acks:
+        if isinstance(ack, asyncio.Future):
+            ack.add_done_callback(lambda f: f.cancelled() or f.exception())
 
 
 def _staged_before(entries: list[dict[str, Any]], moment: datetime) -> bool:

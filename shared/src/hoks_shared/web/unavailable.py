@@ -12,8 +12,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pymongo.errors import OperationFailure
 
-from hoks_shared.messaging.dead_letter import TRANSIENT_ERRORS, describe_error
+from hoks_shared.messaging.dead_letter import describe_error
+from hoks_shared.messaging.transient import TRANSIENT_ERRORS, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -28,5 +30,12 @@ def install_unavailable(app: FastAPI, retry_after_s: int = RETRY_AFTER_S) -> Non
                     extra={"path": request.url.path, "error": describe_error(exc)[:300]})
         return JSONResponse({"detail": DETAIL}, status_code=503, headers={"Retry-After": str(retry_after_s)})
 
+    async def unavailable_if_transient(request: Request, exc: Exception) -> JSONResponse:
+        if not is_transient(exc):
+            raise exc  # a real failure: the server error it is (500, logged with its trace)
+        return await unavailable(request, exc)
+
     for error in TRANSIENT_ERRORS:
         app.add_exception_handler(error, unavailable)
+    # a store that answers but can not write now (a full disk, a primary stepping down)
+    app.add_exception_handler(OperationFailure, unavailable_if_transient)
