@@ -1,5 +1,5 @@
-"""The settle window: a referral's request is held until it is ``settle`` old and then placed with
-the others due, in request order. Requests that arrive in any order within the window give the
+"""The settle window: a referral's request is held until it has waited ``settle`` since it arrived,
+then placed with every pending request made before it, in request order. Requests that arrive in any order within the window give the
 meetings request order gives, and nothing moves; one that arrives later than the window moves the
 later-made meetings as before (``slot-taken-by-earlier-request``)."""
 
@@ -59,17 +59,21 @@ async def test_requests_in_any_order_within_the_window_move_nothing():
         assert d.meetings.pending == {}
 
 
-async def test_requests_due_at_different_passes_move_nothing_when_they_arrived_in_time():
+async def test_a_settled_request_takes_the_earlier_made_ones_with_it():
     base = await planned_year()
-    d, clock = await settling(base, MADE.replace(minute=5, second=30))
-    for event in reversed(referrals()):
-        await on_referral_made(event, d)
-    clock.at = MADE + SETTLE + timedelta(minutes=1, seconds=30)  # 07:00 and 07:01 due, 07:02 and 07:05 not
-    assert sorted(r.meeting_id for r in await place_settled_requests(d)) == ["stu-ref-1", "stu-ref-3"]
-    clock.at = MADE + SETTLE + timedelta(minutes=6)
-    assert sorted(r.meeting_id for r in await place_settled_requests(d)) == ["stu-ref-0", "stu-ref-2", "stu-ref-4"]
+    arrived = MADE.replace(minute=6)
+    d, clock = await settling(base, arrived)
+    for n, event in enumerate(referrals()[n] for n in (4, 0, 3, 2, 1)):  # made 07:02, 07:05, 07:01, 07:05, 07:00
+        clock.at = arrived + timedelta(seconds=n)
+        assert (await on_referral_made(event, d)).status == "pending"
+    clock.at = arrived + SETTLE  # only the first to arrive (made 07:02) has settled: the two made before go first
+    assert [r.meeting_id for r in await place_settled_requests(d)] == ["stu-ref-1", "stu-ref-3", "stu-ref-4"]
+    clock.at += timedelta(seconds=1)  # made 07:05, ties by id: stu-ref-2 comes after it and waits
+    assert [r.meeting_id for r in await place_settled_requests(d)] == ["stu-ref-0"]
+    clock.at += timedelta(seconds=2)
+    assert [r.meeting_id for r in await place_settled_requests(d)] == ["stu-ref-2"]
     assert meetings_of(d) == await in_request_order(base)
-    assert d.meetings.events("meeting-rescheduled") == []
+    assert d.meetings.events("meeting-rescheduled") == [] and d.meetings.pending == {}
 
 
 async def test_a_request_later_than_the_window_moves_the_later_made_meeting_as_before():
@@ -77,10 +81,12 @@ async def test_a_request_later_than_the_window_moves_the_later_made_meeting_as_b
     first, second = referrals()[1], referrals()[4]  # both with the teacher and the counselor: 07:00, 07:02
     d, clock = await settling(base, MADE.replace(minute=2, second=5))
     assert (await on_referral_made(second, d)).status == "pending"
-    clock.at = second.made_at + SETTLE + timedelta(seconds=1)
+    clock.at += SETTLE
     [placed] = await place_settled_requests(d)
     assert placed.status == "scheduled" and placed.meeting_id == "stu-ref-4"
-    late = await on_referral_made(first, d)  # made earlier, arrives after the window: placed at once
+    assert (await on_referral_made(first, d)).status == "pending"  # made earlier, arrives after the window
+    clock.at += SETTLE
+    [late] = await place_settled_requests(d)
     assert late.status == "scheduled"
     taken = d.meetings.docs["stu-ref-4"]
     assert (late.meeting.day, late.meeting.slot) < (taken.day, taken.slot)
@@ -97,7 +103,7 @@ async def test_a_redelivered_referral_changes_nothing_pending_or_placed():
     clock.at += timedelta(minutes=5)
     assert (await on_referral_made(event, d)).status == "pending"
     assert d.meetings.pending == held  # the first arrival counts: the window is not restarted
-    clock.at = event.made_at + SETTLE
+    clock.at += timedelta(minutes=5)
     [result] = await place_settled_requests(d)
     assert result.status == "scheduled"
     again = await on_referral_made(event, d)
@@ -106,15 +112,33 @@ async def test_a_redelivered_referral_changes_nothing_pending_or_placed():
     assert d.meetings.pending == {}
 
 
-async def test_a_referral_made_ahead_of_the_clock_waits_the_window_from_its_arrival():
+async def test_the_window_counts_from_the_arrival_whatever_the_made_at():
     base = await planned_year()
     event = referrals()[0]
-    d, clock = await settling(base, event.made_at - timedelta(hours=1))  # the sender's clock is an hour ahead
-    assert (await on_referral_made(event, d)).status == "pending"
-    clock.at += SETTLE - timedelta(seconds=1)
-    assert await place_settled_requests(d) == []
-    clock.at += timedelta(seconds=1)
+    for arrived in (event.made_at - timedelta(hours=1), event.made_at + timedelta(days=1)):  # skew; a backlog
+        d, clock = await settling(base, arrived)
+        assert (await on_referral_made(event, d)).status == "pending"
+        clock.at += SETTLE - timedelta(seconds=1)
+        assert await place_settled_requests(d) == []
+        clock.at += timedelta(seconds=1)
+        assert [r.status for r in await place_settled_requests(d)] == ["scheduled"]
+
+
+async def test_a_referral_retried_for_its_student_settles_and_leaves_no_record():
+    from hoks_scheduler.handlers.student_meetings import retry_unknown_students
+
+    base = await planned_year()
+    event = referrals()[0]
+    d, clock = await settling(replace(base, students=type(base.students)()), event.made_at)
+    await on_referral_made(event, d)
+    clock.at += SETTLE
+    assert [r.status for r in await place_settled_requests(d)] == ["unplaced"]
+    assert d.meetings.unplaced["stu-ref-0"]["reason"] == "student-unknown" and d.meetings.pending == {}
+    d.students.students = base.students.students
+    assert [r.status for r in await retry_unknown_students(d)] == ["pending"]
+    clock.at += SETTLE
     assert [r.status for r in await place_settled_requests(d)] == ["scheduled"]
+    assert d.meetings.unplaced == {} and d.meetings.pending == {}
 
 
 def test_the_window_is_a_setting(monkeypatch):

@@ -28,8 +28,8 @@ class SchedulerSettings(BaseSettings):
     auto_replan_seconds: float = Field(default=600.0, ge=0, description="How often to re-plan the scopes "
                                        "planned before whose groups or staff availability changed (0: never)")
     student_meeting_settle_seconds: float = Field(
-        default=10.0, ge=0, le=3600, description="A referral's student-level meeting is placed once the "
-        "referral is this old, with the others due then, in request order (0: at once)")
+        default=10.0, ge=0, le=3600, description="A referral's student-level meeting is placed this long "
+        "after the referral arrived, with every pending one made before it, in request order (0: at once)")
 
     def feed_key(self, auth_mode: str) -> str:
         """The feed secret; the development default only in ``dev`` mode."""

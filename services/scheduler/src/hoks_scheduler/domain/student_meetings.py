@@ -10,16 +10,16 @@ rule (``place_in_request_order``): the slots end up as if every request had arri
 order. The price: a meeting already announced can move (``meeting-rescheduled``,
 ``slot-taken-by-earlier-request``) when an earlier-made request arrives late.
 
-So that this stays rare, a referral's request first *settles* (``due_at``): it is held, unplaced,
-until it is ``settle`` old, and the requests due together are placed together in request order —
-an earlier-made request that arrives within the window is then placed before the later ones, and
+So that this stays rare, a referral's request first *settles* (``settled``): it is held, unplaced,
+until it has waited ``settle``, and then placed with every pending request made before it, in
+request order — an earlier-made request that arrives within the window is placed first, and
 nothing moves. Only one that arrives later than the window (a fault, a backlog) moves others.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -55,11 +55,19 @@ def requested_meeting_id(student_oid: str, requested_by_oid: str, request_key: s
     return f"stu-req-{digest}"
 
 
-def due_at(made_at: datetime, received_at: datetime, settle: timedelta) -> datetime:
-    """When a request is placed: ``settle`` after it was made, by the scheduler's clock; a
-    ``made_at`` ahead of that clock (a sender's clock skew) counts from its arrival instead, so no
-    request waits longer than the window after it arrived."""
-    return min(made_at, received_at) + settle
+def settled(pending: Mapping[str, tuple[datetime, datetime]], now: datetime,
+            settle: timedelta) -> list[str]:
+    """Which pending requests to place now (``pending``: meeting id → when it was made, when it
+    arrived), in request order: those that arrived ``settle`` or more ago, and with them every
+    pending request made before the last of them (it would take their slot otherwise, only to give
+    it up when they are placed). The window counts from the arrival by the scheduler's own clock:
+    a ``made_at`` is the sender's clock, and a backlog's is long past."""
+    due = [(made, meeting_id) for meeting_id, (made, arrived) in pending.items() if arrived + settle <= now]
+    if not due:
+        return []
+    last = max(due)
+    return [meeting_id for made, meeting_id in sorted((made, i) for i, (made, _) in pending.items())
+            if (made, meeting_id) <= last]
 
 
 def first_common_slot(people: tuple[str, ...], days: list[date], occ: Occupancy) -> tuple[date, int] | None:

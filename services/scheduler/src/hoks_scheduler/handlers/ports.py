@@ -103,6 +103,6 @@ class SchedulerDeps:
     today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
     #: The time a student-level request is made at (a referral brings its own ``made_at``).
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    #: How old a referral's request must be before it is placed (``domain.student_meetings.due_at``);
-    #: 0 places it at once.
+    #: How long a referral's request waits after it arrived before it is placed
+    #: (``domain.student_meetings.settled``); 0 places it at once.
     settle: timedelta = timedelta(0)

@@ -19,12 +19,12 @@ from hoks_scheduler.domain.student_meetings import (
     StudentRequest,
     comes_after,
     displaced,
-    due_at,
     new_student_meeting,
     place_in_request_order,
     referral_meeting_id,
     request_of,
     requested_meeting_id,
+    settled,
     why_no_slot,
 )
 from hoks_scheduler.handlers.ports import SchedulerDeps
@@ -32,7 +32,7 @@ from hoks_shared.contracts.referrals import ReferralMade
 
 log = logging.getLogger(__name__)
 
-#: A referral's request held until it is due (``domain.student_meetings.due_at``).
+#: A referral's request held until it has settled (``domain.student_meetings.settled``).
 PENDING = "pending"
 
 
@@ -74,8 +74,8 @@ class ScheduleStudentMeeting:
 
 
 async def on_referral_made(event: ReferralMade, deps: SchedulerDeps) -> StudentMeetingResult:
-    """With a settle window (``deps.settle``) the request is held as pending until it is due
-    (``due_at``) and placed with the others due then (``place_settled_requests``); without, at once."""
+    """With a settle window (``deps.settle``) the request is held as pending and placed by
+    ``place_settled_requests`` once it has settled; without, at once."""
     if event.target not in deps.config.student_meetings.referral_targets:
         return StudentMeetingResult("ignored", reason=f"target-{event.target}-not-scheduled")
     if deps.settle <= timedelta(0):
@@ -84,29 +84,23 @@ async def on_referral_made(event: ReferralMade, deps: SchedulerDeps) -> StudentM
     current = await deps.meetings.get(meeting_id)
     if current is not None:
         return StudentMeetingResult("exists", current, meeting_id=meeting_id)
-    now = deps.now()
     await deps.meetings.hold_pending(meeting_id, {"referral": event.model_dump(mode="json"),
-                                                  "received_at": now.isoformat()})
-    if due_at(event.made_at, now, deps.settle) > now:
-        return StudentMeetingResult(PENDING, meeting_id=meeting_id)
-    # late already (a backlog, a retry): placed now, with every other request due, in request order
-    placed = await place_settled_requests(deps)
-    return next((r for r in placed if r.meeting_id == meeting_id), StudentMeetingResult(PENDING, meeting_id=meeting_id))
+                                                  "received_at": deps.now().isoformat()})
+    return StudentMeetingResult(PENDING, meeting_id=meeting_id)
 
 
 async def place_settled_requests(deps: SchedulerDeps) -> list[StudentMeetingResult]:
-    """The pending requests that are due, placed together in request order (the periodic pass,
-    every second or two). Each is forgotten once handled: placed, found placed, or recorded in
-    ``unplaced_requests`` with the reason it has no slot (or that its student is unknown)."""
-    now = deps.now()
-    due = [event for event, received in
-           ((ReferralMade.model_validate(r["referral"]), datetime.fromisoformat(r["received_at"]))
-            for r in (await deps.meetings.pending_requests()).values())
-           if due_at(event.made_at, received, deps.settle) <= now]
+    """The pending requests that have settled (``domain.student_meetings.settled``), placed
+    together in request order (the periodic pass, every second). Each is forgotten once handled:
+    placed, found placed, or recorded in ``unplaced_requests`` with the reason it has no slot (or
+    that its student is unknown)."""
+    pending = await deps.meetings.pending_requests()
+    held = {meeting_id: ReferralMade.model_validate(r["referral"]) for meeting_id, r in pending.items()}
+    due = settled({meeting_id: (event.made_at, datetime.fromisoformat(pending[meeting_id]["received_at"]))
+                   for meeting_id, event in held.items()}, deps.now(), deps.settle)
     results = []
-    for event in sorted(due, key=lambda e: (e.made_at, referral_meeting_id(e.referral_id))):
-        meeting_id = referral_meeting_id(event.referral_id)
-        result = await schedule_student_meeting(_referral_request(event, deps), deps)
+    for meeting_id in due:
+        result = await schedule_student_meeting(_referral_request(held[meeting_id], deps), deps)
         if result.status in ("scheduled", "exists"):
             await deps.meetings.forget_unplaced(meeting_id)  # e.g. a student-unknown record retried
         await deps.meetings.forget_pending(meeting_id)
