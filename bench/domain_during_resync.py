@@ -14,13 +14,21 @@ consumer applied the event. Measured in the same run: during the SIS load, then 
 (the views full, nothing else arriving) for as long. Each service is measured with the SIS
 ingestion's store share as configured (``--shares``, default ``1 0.5``: no budget, the default).
 
-    .venv/bin/python bench/domain_during_resync.py [--students N] [--rate R] [--shares 1 0.5]
+``--split`` also measures the lanes apart (``HOKS_CONSUMERS``): the domain consumers in this
+process (``domain``), the SIS views' ingestion in a second process of the same service (``sis``,
+the service's own command), as a national operator would deploy them; the SIS load is over when
+the ``-sis`` group has committed every record.
+
+    .venv/bin/python bench/domain_during_resync.py [--students N] [--rate R] [--shares 1 0.5] [--split]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -29,7 +37,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from hoks_devinfra.manager import Infra, ensure_topics
 from hoks_meetings.main import SIS_TOPICS as MEETINGS_SIS
@@ -139,7 +148,41 @@ class SisRecords:
         ingest.ingest_batch = counted  # type: ignore[assignment]
 
 
-async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap: str, mongodb_url: str) -> list[str]:
+async def committed_everything(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """Whether ``group`` has committed up to the end of every partition of ``topics``."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or
+                                                                      await _partitions(consumer, t))]
+        ends = await consumer.end_offsets(partitions)
+        committed = await admin.list_consumer_group_offsets(group)
+        return all(committed.get(tp) is not None and committed[tp].offset >= end for tp, end in ends.items())
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - a topic this client has not seen yet
+    return consumer.partitions_for_topic(topic) or set()
+
+
+def sis_process(case: Case, settings: ServiceSettings, share: float) -> subprocess.Popen[bytes]:
+    """The service's SIS lane alone, as its own process (the service's own command)."""
+    env = {**os.environ, "HOKS_SERVICE_NAME": case.service, "HOKS_CONSUMERS": "sis", "HOKS_HTTP_PORT": "0",
+           "HOKS_SIS_STORE_SHARE": str(share), "HOKS_AUTH_MODE": "dev",
+           "KAFKA_BOOTSTRAP_SERVERS": settings.kafka.bootstrap_servers,
+           "KAFKA_TOPIC_PREFIX": settings.kafka.topic_prefix,
+           "MONGODB_URL": settings.mongo.url, "MONGODB_DATABASE": settings.database_name()}
+    command = Path(sys.executable).parent / f"hoks-{case.service}"
+    return subprocess.Popen([str(command)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap: str, mongodb_url: str,
+                   split: bool = False) -> list[str]:
     naming = TopicNaming(f"benchdr{uuid.uuid4().hex[:6]}.")
     await ensure_topics(bootstrap, naming)
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=naming.prefix)
@@ -149,8 +192,19 @@ async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap
     expected = sum(1 for e in institution.events() if e.EVENT_TYPE in wanted)
     SisRecords.handled = 0
     settings = ServiceSettings(service_name=case.service, kafka=kafka, sis_store_share=share,
+                               consumers="domain" if split else "all",
                                mongo=MongoSettings(url=mongodb_url, database=f"bench_dr_{uuid.uuid4().hex[:8]}"))
     app, runtime = case.build(settings)
+    sis_topics = [naming.name(t) for t in case.sis_topics]
+    sis_group = runtime.group_id + "-sis"
+    load_done: dict[str, bool] = {"done": False}
+
+    async def sis_loaded() -> None:  # (split) the other process's group has committed the whole feed
+        while not load_done["done"]:
+            await asyncio.sleep(0.5)
+            load_done["done"] = await committed_everything(bootstrap, sis_group, sis_topics)
+
+    sis_lane = sis_process(case, settings, share) if split else None
     latencies: list[float] = []
     original = runtime.metrics.observe_applied
 
@@ -194,7 +248,10 @@ async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap
         await app.start()
         stalls.start()
         load = loadavg()
-        during_s = await trickle(lambda: SisRecords.handled >= expected)
+        watcher = asyncio.create_task(sis_loaded()) if split else None
+        during_s = await trickle((lambda: load_done["done"]) if split else (lambda: SisRecords.handled >= expected))
+        if watcher is not None:
+            await watcher
         await settled(sent)
         loading_s = time.monotonic() - started
         during, latencies[:] = list(latencies), []
@@ -203,14 +260,17 @@ async def run_case(case: Case, share: float, args: argparse.Namespace, bootstrap
         quiet_end = time.monotonic() + max(during_s, args.min_seconds)
         await trickle(lambda: time.monotonic() >= quiet_end)
         await settled(sent - quiet_sent)
-        label = f"{case.event_type} → {case.service} (share {share:g})"
+        label = f"{case.event_type} → {case.service} (share {share:g}{', SIS lane apart' if split else ''})"
         rows.append(latency_line(f"{label}: no SIS load (baseline)", latencies, loadavg()))
         rows.append(latency_line(f"{label}: during the SIS load", during, load))
-        rows.append(f"  {'':<46} SIS load: {SisRecords.handled:,} records in {loading_s:.1f} s; "
+        rows.append(f"  {'':<46} SIS load: {expected if split else SisRecords.handled:,} records in {loading_s:.1f} s; "
                     f"p99 during ÷ baseline {pct(during, .99) / max(pct(latencies, .99), 1e-9):.1f}; "
                     f"longest event-loop stall {stalled_during:.0f} ms during, {stalls.take():.0f} ms after"
                     if during and latencies else "")
     finally:
+        if sis_lane is not None:
+            sis_lane.terminate()
+            sis_lane.wait(30)
         await producer.stop()
         await runtime.mongo.drop_database(runtime.db.name)
         await app.stop()
@@ -226,8 +286,9 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         if args.only and case.service not in args.only:
             continue
         for share in args.shares:
-            for row in await run_case(case, share, args, bootstrap, mongodb_url):
-                print(row, flush=True)
+            for split in ([False, True] if args.split else [False]):
+                for row in await run_case(case, share, args, bootstrap, mongodb_url, split):
+                    print(row, flush=True)
 
 
 if __name__ == "__main__":
@@ -237,6 +298,8 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=5.0, help="domain events a second")
     parser.add_argument("--min-seconds", type=float, default=15.0, help="the baseline's length at the least")
     parser.add_argument("--only", nargs="*", help="services to measure (meetings, referrals)")
+    parser.add_argument("--split", action="store_true",
+                        help="also run the SIS lane as a process of its own (HOKS_CONSUMERS=domain | sis)")
     parser.add_argument("--shares", type=float, nargs="+", default=[1.0, 0.5],
                         help="the SIS ingestion's share of the store (sis_store_share) to measure with")
     infra = Infra()
