@@ -59,6 +59,20 @@ def test_the_window_is_configuration(monkeypatch):
     assert "complete_early_minutes" not in settings.rules().__dict__
 
 
+def test_the_suggestion_thresholds_are_configuration_over_the_domains_defaults(monkeypatch):
+    from hoks_meetings.domain.suggestions import SuggestionRules
+
+    assert MeetingsSettings().rules() == SuggestionRules()
+    monkeypatch.setenv("HOKS_MEETINGS_HOKS_STALE_MONTHS", "3")
+    monkeypatch.setenv("HOKS_MEETINGS_ABSENCE_RATE_THRESHOLD", "0.25")
+    rules = MeetingsSettings().rules()
+    assert (rules.hoks_stale_months, rules.absence_rate_threshold) == (3, 0.25)
+    assert rules.progress_ratio == SuggestionRules().progress_ratio
+    monkeypatch.setenv("HOKS_MEETINGS_PROGRESS_RATIO", "most")
+    with pytest.raises(ValueError, match="progress_ratio"):
+        MeetingsSettings().rules()
+
+
 def world(now: datetime, *meetings_, docs=None):
     meetings = FakeMeetings()
     for m in meetings_:

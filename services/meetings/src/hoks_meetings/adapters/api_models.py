@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hoks_meetings.domain.suggestions import Figures
 from hoks_meetings.domain.vocabulary import ACTION_CODES, HOKS_UPDATES, REFERRAL_REASONS
 from hoks_shared.contracts.vocabulary import ReferralOutcome
 from hoks_shared.contracts.identifiers import Code, Oid
@@ -80,20 +81,6 @@ class MeetingSummary(BaseModel):
     my_role: str | None = None
 
 
-class FiguresOut(BaseModel):
-    completed_points: float
-    expected_points: float | None
-    planned_points: float
-    months_since_hoks_update: int | None
-    absence_hours: float
-    unexcused_hours: float
-    absence_rate: float
-    study_right_state: str | None
-    remaining_units: list[str]
-    remaining_points: float
-    planned_end: date | None
-
-
 class RowOut(BaseModel):
     student_oid: str
     hoks_checked: bool
@@ -112,7 +99,7 @@ class ChecklistLineOut(BaseModel):
     student_oid: str
     display_name: str | None
     study_type: str | None
-    figures: FiguresOut
+    figures: Figures  # the domain's figures as they are (numbers and codes)
     signals: list[str]
     suggestion: RowOut
     confirmed: RowOut | None

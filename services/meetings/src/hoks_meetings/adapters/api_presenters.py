@@ -5,7 +5,6 @@ from __future__ import annotations
 from hoks_meetings.adapters.api_models import (
     ActionIn,
     ChecklistLineOut,
-    FiguresOut,
     MeetingDetail,
     MeetingSummary,
     ParticipantOut,
@@ -55,8 +54,7 @@ def detail(view: MeetingView, viewer_oid: str | None) -> MeetingDetail:
         lines=[ChecklistLineOut(
             student_oid=line.facts.student_oid, display_name=line.facts.display_name,
             study_type=line.facts.study_type,
-            figures=FiguresOut(**{**line.suggestion.figures.__dict__,
-                                  "remaining_units": list(line.suggestion.figures.remaining_units)}),
+            figures=line.suggestion.figures,
             signals=list(line.suggestion.signals),
             suggestion=suggestion_out(line.facts.student_oid, line.suggestion),
             confirmed=row_out(line.row) if line.row else None,

@@ -4,30 +4,37 @@ window (``HOKS_MEETINGS_*``), so each provider can tune them, and the provider's
 
 from __future__ import annotations
 
+import os
+from dataclasses import fields
 from datetime import timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hoks_meetings.domain.suggestions import SuggestionRules
 from hoks_shared.web.render import ui_settings
 
 
-class MeetingsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOKS_MEETINGS_", extra="ignore")
+ENV_PREFIX = "HOKS_MEETINGS_"
 
-    hoks_stale_months: int = 6
-    absence_window_days: int = 60
-    absence_rate_threshold: float = 0.10
-    school_hours_per_day: float = 6.0
-    progress_ratio: float = 0.8
-    end_date_risk_days: int = 60
+
+class MeetingsSettings(BaseSettings):
+    """The completion window here; the suggestion thresholds are ``SuggestionRules``' fields, one
+    variable each (``HOKS_MEETINGS_HOKS_STALE_MONTHS``, ``…_ABSENCE_RATE_THRESHOLD``, …), their
+    defaults the domain's own (declared once, in ``domain/suggestions.py``)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
     #: A meeting may be completed at the earliest this many minutes before its start.
     complete_early_minutes: int = Field(default=30, ge=0, le=60 * 24 * 60)
 
     def rules(self) -> SuggestionRules:
-        return SuggestionRules(**self.model_dump(exclude={"complete_early_minutes"}))
+        """The thresholds set in the environment over the domain's defaults (validated: a value
+        that is not a number stops the service at its start with the variable's name)."""
+        given = {f.name: os.environ[ENV_PREFIX + f.name.upper()] for f in fields(SuggestionRules)
+                 if ENV_PREFIX + f.name.upper() in os.environ}
+        return TypeAdapter(SuggestionRules).validate_python(given)
 
     def complete_early(self) -> timedelta:
         return timedelta(minutes=self.complete_early_minutes)
