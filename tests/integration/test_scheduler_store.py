@@ -2,7 +2,8 @@
 through the Outbox seam (one document write, the relay woken after it) and the sequence guard
 holds — a meeting inserted twice, or changed from a sequence it no longer has (even when another
 writer moved it to the same next sequence), is not written and stages nothing; ``save`` leaves it
-out of the ids written, ``save_one`` says so with ``StaleMeeting``."""
+out of the ids written, ``save_one`` says so with ``StaleMeeting``. A settling request is held
+once: a redelivery keeps the first arrival."""
 
 from __future__ import annotations
 
@@ -84,3 +85,14 @@ async def test_changes_are_written_with_their_events_and_the_sequence_guard_hold
                                                              "meeting-cancelled"]
     assert (await repo.get("stu-ref-1")) == gone
     assert woken.ids.count("stu-ref-1") >= 3
+
+
+async def test_a_pending_request_is_held_once_the_first_arrival_counts(store):
+    """The settle window's store: a redelivered referral does not restart its window."""
+    repo, _, _ = store
+    await repo.hold_pending("stu-ref-1", {"referral": {"referral_id": "ref-1"}, "received_at": "2026-09-14T07:00:00"})
+    await repo.hold_pending("stu-ref-1", {"referral": {"referral_id": "ref-1"}, "received_at": "2026-09-14T07:05:00"})
+    assert await repo.pending_requests() == {
+        "stu-ref-1": {"referral": {"referral_id": "ref-1"}, "received_at": "2026-09-14T07:00:00"}}
+    await repo.forget_pending("stu-ref-1")
+    assert await repo.pending_requests() == {}
