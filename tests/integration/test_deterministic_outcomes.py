@@ -313,7 +313,8 @@ async def test_two_clean_runs_give_the_same_outcomes(two_runs):
 @pytest.mark.xfail(strict=False, reason=(
     "issue 14 item 5: the scheduler's student meetings no longer move in the demo (settle window: 0 "
     "meeting-rescheduled in 8 runs, was 83-104), but a Valpas task's referral `version` still differs "
-    "(1 vs 0 in 2 of 4 pairs of runs; referrals service: likely a task routed after it was made, not yet looked into)"))
+    "(1 vs 0 in 2 of 4 pairs of runs; referrals service: likely a task routed after it was made, "
+    "not yet looked into)"))
 async def test_two_clean_runs_give_the_same_documents(two_runs):
     """The documents themselves, change counters included."""
     first, second = two_runs
