@@ -1,5 +1,6 @@
 """The settle window: a referral's request is held until it has waited ``settle`` since it arrived,
-then placed with every pending request made before it, in request order. Requests that arrive in any order within the window give the
+then placed with every pending request made before it, in request order. Requests that arrive in
+any order within the window give the
 meetings request order gives, and nothing moves; one that arrives later than the window moves the
 later-made meetings as before (``slot-taken-by-earlier-request``)."""
 
