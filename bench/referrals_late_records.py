@@ -14,7 +14,6 @@ Run: ``.venv/bin/python bench/referrals_late_records.py [--students 4220]`` (inf
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
@@ -93,6 +92,6 @@ async def main(students: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=0, help="default: the demo institution's own size")
-    asyncio.run(main(parser.parse_args().students))
+    from bench_cli import run_for_students
+
+    run_for_students(__doc__, main)

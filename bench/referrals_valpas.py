@@ -13,7 +13,6 @@ Run: ``.venv/bin/python bench/referrals_valpas.py [--students 4220]`` (infra up)
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import time
@@ -93,6 +92,6 @@ async def main(students: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=0, help="default: the demo institution's own size")
-    asyncio.run(main(parser.parse_args().students))
+    from bench_cli import run_for_students
+
+    run_for_students(__doc__, main)

@@ -51,7 +51,7 @@ from hoks_reporting.main import build  # noqa: E402
 from hoks_shared.auth import Role  # noqa: E402
 from hoks_shared.contracts import meetings  # noqa: E402
 from hoks_shared.contracts.envelope import envelope_for  # noqa: E402
-from hoks_devinfra.manager import Infra, ensure_topics  # noqa: E402
+from hoks_devinfra.manager import ensure_topics  # noqa: E402
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings  # noqa: E402
 from hoks_testing.auth import app_for_tests, auth_headers  # noqa: E402
 from hoks_shared.topics import MEETING_OUTCOMES, TopicNaming  # noqa: E402
@@ -369,10 +369,9 @@ def cli() -> None:
     parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--repeats", type=int, default=1, help="runs of the latency parts (per configuration)")
-    args = parser.parse_args()
-    infra = Infra()
-    infra.up(say=lambda text: None)
-    asyncio.run(main(args, infra.cfg.kafka_bootstrap, infra.cfg.mongodb_url))
+    from bench_cli import run_on_embedded_stack
+
+    run_on_embedded_stack(main, parser.parse_args())
 
 
 if __name__ == "__main__":

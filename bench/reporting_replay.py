@@ -23,7 +23,6 @@ every document equals the live one).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import resource
@@ -50,7 +49,7 @@ from hoks_reporting.main import build
 from hoks_shared.contracts import meetings, referrals
 from hoks_shared.contracts.envelope import envelope_for
 from hoks_shared.contracts.sis import GroupUpserted, StudentUpserted
-from hoks_devinfra.manager import Infra, ensure_topics
+from hoks_devinfra.manager import ensure_topics
 from hoks_shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from hoks_shared.topics import TopicNaming, topic_of
 from hoks_sisfeed.demo.institution import DemoInstitution, DemoSize
@@ -243,10 +242,9 @@ def cli() -> None:
     parser.add_argument("--batch", type=int, default=5000, help="records per fetch")
     parser.add_argument("--verify", action="store_true", help="also run the live service and replay --verify")
     parser.add_argument("--live-timeout", type=float, default=600.0)
-    args = parser.parse_args()
-    infra = Infra()
-    infra.up(say=lambda text: None)
-    asyncio.run(main(args, infra.cfg.kafka_bootstrap, infra.cfg.mongodb_url))
+    from bench_cli import run_on_embedded_stack
+
+    run_on_embedded_stack(main, parser.parse_args())
 
 
 if __name__ == "__main__":
