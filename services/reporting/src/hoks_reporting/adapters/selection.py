@@ -12,6 +12,7 @@ from hoks_reporting.domain.contribution import academic_year
 from hoks_reporting.domain.figures import FigureRules
 from hoks_reporting.handlers import report_reads
 from hoks_reporting.handlers.ports import ReadDeps
+from hoks_shared.web.query_types import IsoDate
 
 YEAR_PATTERN = r"^\d{4}-\d{4}$"
 UNIT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
@@ -48,7 +49,7 @@ class Selection:
 def selection(
     year: Annotated[str | None, Query(pattern=YEAR_PATTERN, description="Academic year, e.g. 2026-2027")] = None,
     round: Annotated[int | None, Query(ge=0, le=12, description="Round of the year (1…); 0 holds the figures of student-level meetings, which belong to no round")] = None,  # noqa: A002
-    as_of: Annotated[date | None, Query(description="Report date (default today)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="Report date (default today), YYYY-MM-DD")] = None,
     stale_months: Annotated[int, Query(ge=1, le=36, description="HOKS counts as not updated after this")] = 6,
 ) -> Selection:
     if year is not None and int(year[5:]) != int(year[:4]) + 1:

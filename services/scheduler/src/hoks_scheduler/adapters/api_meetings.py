@@ -3,7 +3,6 @@ hand, and a meeting's invitation (iTIP)."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
@@ -19,6 +18,7 @@ from hoks_scheduler.handlers.changes import Cancel, Reschedule, cancel, reschedu
 from hoks_scheduler.handlers.ports import SchedulerDeps
 from hoks_shared.auth import Allow, AuditDep, Principal, Role
 from hoks_shared.web.i18n import language_of
+from hoks_shared.web.query_types import IsoDate
 
 
 def routes(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRouter:
@@ -30,8 +30,8 @@ def routes(deps: SchedulerDeps, settings: SchedulerSettings) -> APIRouter:
         person_oid: str | None = Query(default=None, description="Meetings this person takes part in"),
         group_id: str | None = Query(default=None),
         unit_id: str | None = Query(default=None),
-        day_from: date | None = Query(default=None, alias="from"),
-        day_to: date | None = Query(default=None, alias="to"),
+        day_from: IsoDate | None = Query(default=None, alias="from"),
+        day_to: IsoDate | None = Query(default=None, alias="to"),
         include_cancelled: bool = False,
         principal: Principal = Depends(Allow(*READERS, scope=FEED_SCOPE)),
     ) -> list[MeetingOut]:

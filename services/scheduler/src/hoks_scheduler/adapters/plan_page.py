@@ -21,6 +21,7 @@ from hoks_scheduler.handlers.ports import SchedulerDeps
 from hoks_shared.auth import AllowPage, Principal
 from hoks_shared.contracts.identifiers import is_oid
 from hoks_shared.web.render import render
+from hoks_shared.web.query_types import IsoDate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -36,7 +37,7 @@ def build_plan_page(deps: SchedulerDeps, staff: StaffNames) -> APIRouter:
     @router.get("/ui/plan", response_class=HTMLResponse)
     async def plan_page(request: Request, year: str | None = None, unit: str | None = None,
                         counselor: str | None = None, theme: str | None = None, person: str | None = None,
-                        view: str = Query(default="week", pattern="^(week|month)$"), on: date | None = None,
+                        view: str = Query(default="week", pattern="^(week|month)$"), on: IsoDate | None = None,
                         principal: Principal = Depends(AllowPage(*PLANNERS))) -> Response:
         today = deps.today()
         year = year or academic_year_of(today)
