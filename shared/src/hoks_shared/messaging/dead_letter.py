@@ -28,7 +28,7 @@ from faststream.exceptions import HandlerException
 
 from hoks_shared.messaging.dead_letter_copy import fitting_copy
 from hoks_shared.messaging.partition_progress import PartitionProgress
-from hoks_shared.messaging.transient import TRANSIENT_ERRORS, is_transient
+from hoks_shared.messaging.transient import is_transient
 from hoks_shared.metrics import ServiceMetrics
 from hoks_shared.topics import DLQ_SUFFIX
 

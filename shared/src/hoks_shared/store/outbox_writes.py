@@ -23,7 +23,7 @@ from pymongo.errors import BulkWriteError
 from pymongo.results import UpdateResult
 
 from hoks_shared.contracts.event_base import IntegrationEvent
-from hoks_shared.store.outbox import OUTBOX
+from hoks_shared.store.outbox import outbox_fields, outbox_update
 from hoks_shared.store.limits import WRITE_CHUNK
 
 
@@ -81,7 +81,7 @@ def staged_update(update: dict[str, Any], entries: Sequence[dict[str, Any]]) -> 
     if not entries:
         return update
     merged = {op: dict(fields) for op, fields in update.items()}
-    merged.setdefault("$push", {})[OUTBOX] = {"$each": list(entries)}
+    merged.setdefault("$push", {}).update(outbox_update(entries)["$push"])
     return merged
 
 
@@ -109,7 +109,7 @@ class Outbox:
     async def insert(self, doc: dict[str, Any], events: Iterable[Outgoing] = ()) -> None:
         """Inserts ``doc`` with its events staged (``DuplicateKeyError`` passes to the caller)."""
         entries = self.entries(events)
-        await self.collection.insert_one({**doc, OUTBOX: entries})
+        await self.collection.insert_one({**doc, **outbox_fields(entries)})
         self._woken(doc["_id"], entries, inserted=True)
 
     async def update(self, filter: dict[str, Any], update: dict[str, Any],
@@ -131,7 +131,7 @@ class Outbox:
             part = writes[start:start + WRITE_CHUNK]
             staged = [(w, self.entries(w.events)) for w in part]
             ops: list[Any] = [
-                InsertOne({**w.doc, OUTBOX: entries}) if isinstance(w, Insert)
+                InsertOne({**w.doc, **outbox_fields(entries)}) if isinstance(w, Insert)
                 else UpdateOne(w.filter, staged_update(w.update, entries), upsert=w.upsert)
                 for w, entries in staged]
             try:

@@ -2,7 +2,7 @@
 
 A request that needs the store while it is down fails with one of PyMongo's connection errors
 (after the client's server-selection timeout); one that needs Kafka, with aiokafka's. Both are
-the same transient failures the consumers wait out (``messaging.dead_letter.TRANSIENT_ERRORS``):
+the same transient failures the consumers wait out (``messaging.transient.is_transient``):
 the client is told to come back, and nothing about the infrastructure is in the body.
 """
 
