@@ -90,6 +90,10 @@ EARLY_TOPICS = (MEETING_SCHEDULE, MEETING_OUTCOMES)
 #: events decoded before they are folded into the documents (bounds the memory the events take:
 #: ~5 KB each measured, against ~3.4 KB a folded document)
 FOLD_EVERY = 200_000
+#: records decoded between two turns of the event loop, so the early writes keep the store busy
+#: while the rest is read (a fetch's records are in memory: decoding them never waits on its own; the
+#: writes then got a turn only between fetches, and the store did a quarter of its work during the read)
+TURN_EVERY = 250
 
 
 async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDatabase[dict[str, Any]],
@@ -101,7 +105,8 @@ async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDa
     (one apply per ``fold_every`` events: every entity folded, every aggregate rolled
     up once a chunk; the documents do not depend on how the events are cut); write each resulting
     document once. The meeting topics are read first (``EARLY_TOPICS``): their entities (checklist
-    rows, meetings; four in five documents) are then final and written while the rest is read."""
+    rows, meetings; four in five documents) are then final and written while the rest is read (the
+    decoding gives those writes a turn every ``TURN_EVERY`` records)."""
     outcome = ReplayOutcome(db.name)
     folded = FoldedDocuments()
     deps = ProjectionDeps(folded, report.student_rules())
@@ -125,9 +130,9 @@ async def rebuild(settings: ServiceSettings, report: ReportSettings, db: AsyncDa
                 folded.write_early(db, ENTITIES)
         outcome.events += outcome.repeats
         outcome.read_s = time.perf_counter() - started - outcome.fold_s
+        outcome.documents = await folded.write_once(db)  # still nothing to collect (every document is kept)
     finally:
         gc.enable()
-    outcome.documents = await folded.write_once(db)
     outcome.written_early = folded.written_early
     outcome.seconds = time.perf_counter() - started
     outcome.write_s = outcome.seconds - outcome.read_s - outcome.fold_s
@@ -166,7 +171,7 @@ async def read_events(settings: ServiceSettings, wanted: dict[TopicPartition, in
     ``HistoryDecoder``) in ``outcome.repeats``."""
     events: list[Any] = []
     async for records in records_below(settings, wanted, batch):
-        for record in records:
+        for n, record in enumerate(records, 1):
             try:
                 event = decoder(record)
             except ValueError:
@@ -174,6 +179,8 @@ async def read_events(settings: ServiceSettings, wanted: dict[TopicPartition, in
                 continue
             if event is not None:
                 events.append(event)
+            if n % TURN_EVERY == 0:
+                await asyncio.sleep(0)
         outcome.repeats = decoder.repeats
         if len(events) >= chunk:
             yield events
