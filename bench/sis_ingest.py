@@ -28,6 +28,7 @@ import cProfile
 import io
 import json
 import pstats
+import resource
 import sys
 import time
 import uuid
@@ -325,6 +326,8 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         (f"service: SIS subscriber into its view (store share {args.share:g})", svc.describe()),
         ("service / baseline throughput", f"{svc.rate / base.rate:.2f}" if base.rate else "-"),
         ("service results", ", ".join(f"{k} {v:,.0f}" for k, v in sorted(counts.items()) if v)),
+        ("peak memory of the benchmark process (baseline + service)",
+         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"),
         ("load average (1/5/15 min) before / between / after", f"{load_before} / {load_mid} / {loadavg()}"),
     ]
     width = max(len(k) for k, _ in rows)

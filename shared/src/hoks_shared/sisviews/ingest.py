@@ -4,7 +4,9 @@ An invalid record (bad JSON, contract violation, missing CloudEvents headers) or
 refuses goes to its dead-letter topic with the reason; the rest of the batch is applied by
 ``SisViews`` (one insert or ``$set`` per touched document). A transient failure (store
 unreachable) leaves the whole batch uncommitted, to be redelivered; the version checks make the
-repeat harmless.
+repeat harmless. The topics are read in step by record time (``messaging.in_step_reading``), so
+that a student's records on the seven SIS topics share a batch and a resync writes each student
+once (at 350,000 students, ~3.7 writes a student before).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from aiokafka import ConsumerRebalanceListener
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
 from faststream.kafka import KafkaMessage, KafkaRouter
 from pydantic import TypeAdapter
 
 from hoks_shared.contracts.sis import SisEvent
 from hoks_shared.messaging.broker import batch_subscriber
 from hoks_shared.messaging.consumer_lanes import mark_lane
+from hoks_shared.messaging.in_step_reading import InStepReading, partition_progress
 from hoks_shared.messaging.schema_versions import Reads
 from hoks_shared.messaging.typed_batches import apply_folded
 from hoks_shared.runtime.service import ServiceRuntime
@@ -32,9 +35,9 @@ _SIS_EVENT: TypeAdapter[Any] = TypeAdapter(SisEvent)
 #: The major schema versions of the SIS feed events the views are written for.
 READS = Reads({1})
 #: Records a SIS batch holds at the most. A student's records on the several SIS topics fold into
-#: one document write only when they are in one batch, and on FerretDB inserting a whole new
-#: document costs ~1/10 of a ``$set`` to an existing one: at 10,000 a resync of 4,220 students
-#: came in four batches and wrote each student 3.6 times; the memory is ~1 KB a record.
+#: one document write only when they are in one batch (reading in step sees to that), and on
+#: FerretDB inserting a whole new document costs ~1/10 of a ``$set`` to an existing one; the
+#: memory is ~1 KB a record, and the records carried to the next batch come on top.
 SIS_BATCH = 50_000
 
 
@@ -55,16 +58,38 @@ async def ingest_batch(records: Sequence[Any], views: SisViews, runtime: Service
 
 
 class ForgetOnRebalance(ConsumerRebalanceListener):
-    """Partitions moved: what this consumer remembers writing may no longer be the latest."""
+    """Partitions moved: what this consumer remembers writing may no longer be the latest, and
+    what it knew of its partitions' progress is about other partitions."""
 
-    def __init__(self, views: SisViews) -> None:
+    def __init__(self, views: SisViews, in_step: InStepReading | None = None) -> None:
         self.views = views
+        self.in_step = in_step or InStepReading()
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         self.views.forget()
+        self.in_step.forget()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         self.views.forget()
+        self.in_step.forget()
+
+
+async def ingest_in_step(msg: KafkaMessage, in_step: InStepReading, views: SisViews, runtime: ServiceRuntime,
+                         after_batch: AfterBatch | None = None) -> None:
+    """The batch up to its horizon (``in_step_reading``): a student's records on the SIS topics
+    share a batch, so a resync inserts each student once instead of updating it on every topic's
+    turn. A consumer that cannot be steered (the in-memory test broker's) gets the batch whole."""
+    consumer = msg.consumer
+    if not isinstance(consumer, AIOKafkaConsumer):
+        await ingest_batch(msg.raw_message, views, runtime, after_batch)
+        return
+    now = in_step.take(msg.raw_message, await partition_progress(consumer))
+    try:
+        await ingest_batch(now, views, runtime, after_batch)
+    except BaseException:
+        in_step.release(consumer, consumer.paused())
+        raise
+    in_step.steer(consumer, consumer.paused())
 
 
 def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topic],
@@ -73,10 +98,11 @@ def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topi
     store commands within the service's SIS share of the store (``sis_store_share``)."""
     router = KafkaRouter()
     views.store.budget = StoreBudget(runtime.settings.sis_store_share)
+    in_step = InStepReading()
 
     @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis", max_records=SIS_BATCH,
-                      listener=ForgetOnRebalance(views))
+                      listener=ForgetOnRebalance(views, in_step))
     async def on_sis_batch(msg: KafkaMessage) -> None:
-        await ingest_batch(msg.raw_message, views, runtime, after_batch)
+        await ingest_in_step(msg, in_step, views, runtime, after_batch)
 
     return mark_lane(router, "sis")
