@@ -6,7 +6,9 @@ Publishes the demo institution's feed to fresh topics (or reuses topics publishe
 * baseline: raw aiokafka consumption + raw PyMongo bulk upserts (one ``$set`` upsert per event,
   filtered by ``_id``, in bulk writes of 50) into a fresh database;
 * service: the meetings service's real SIS subscriber (FastStream batch consumer, validation,
-  dead-letter handling, version checks, ``SisViews``) into a fresh database.
+  dead-letter handling, version checks, ``SisViews``) into a fresh database;
+* with ``--into-full``, the service again from the feed's first record into the view it filled:
+  a resync of students that all exist (a read and a ``$set`` each instead of an insert).
 
 Both read the same topics (the ones the meetings service subscribes to) from the beginning. A
 progress bar goes to stderr. ``--budget S`` stops each measured phase after S seconds and reports
@@ -17,7 +19,7 @@ is the Kafka fetch and the framework), the batch sizes; ``--cprofile`` adds cPro
 consumer process.
 Machines here are noisy, so read the ratio more than the absolute numbers.
 
-    .venv/bin/python bench/sis_ingest.py [--students N] [--seed S] [--budget S] [--prefix P] [--profile]
+    .venv/bin/python bench/sis_ingest.py [--students N] [--seed S] [--budget S] [--prefix P] [--profile] [--into-full]
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ class HandlerClock:
 
     busy: float = 0.0
     batches: list[int] = field(default_factory=list)
+    active: bool = True
 
     def wrap(self) -> None:
         inner = ingest.ingest_batch
@@ -185,8 +188,9 @@ class HandlerClock:
             try:
                 await inner(records, *args, **kwargs)
             finally:
-                self.busy += time.monotonic() - t
-                self.batches.append(len(records))
+                if self.active:
+                    self.busy += time.monotonic() - t
+                    self.batches.append(len(records))
 
         ingest.ingest_batch = timed  # type: ignore[assignment]
 
@@ -204,13 +208,17 @@ def applied(runtime: Any) -> tuple[float, dict[str, float]]:
 
 
 async def service(bootstrap: str, mongodb_url: str, naming: TopicNaming, expected: int, budget: float | None,
-                  profiler: cProfile.Profile | None, share: float) -> tuple[Phase, dict[str, float]]:
+                  profiler: cProfile.Profile | None, share: float, database: str | None = None,
+                  keep: bool = False, label: str = "service") -> tuple[Phase, dict[str, float]]:
+    """The meetings service's SIS ingestion from the feed's first record into ``database`` (a fresh
+    one by default; dropped afterwards unless ``keep``)."""
     settings = ServiceSettings(service_name="meetings", sis_store_share=share,
                                kafka=KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=naming.prefix),
-                               mongo=MongoSettings(url=mongodb_url, database=f"bench_service_{uuid.uuid4().hex[:8]}"))
+                               mongo=MongoSettings(url=mongodb_url,
+                                                   database=database or f"bench_service_{uuid.uuid4().hex[:8]}"))
     app, runtime = build_meetings(settings)
     await read_again(bootstrap, runtime.group_id + "-sis", [naming.name(t) for t in SIS_TOPICS])
-    progress = Progress("service", expected, budget)
+    progress = Progress(label, expected, budget)
     started = time.monotonic()
     if profiler:
         profiler.enable()
@@ -227,7 +235,8 @@ async def service(bootstrap: str, mongodb_url: str, naming: TopicNaming, expecte
                 return Phase(done, elapsed, expected), counts
             await asyncio.sleep(0.1)
     finally:
-        await runtime.mongo.drop_database(runtime.db.name)
+        if not keep:
+            await runtime.mongo.drop_database(runtime.db.name)
         await app.stop()
 
 
@@ -313,9 +322,15 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         monitoring.register(commands)
         commands.active = True
         clock.wrap()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    database = f"bench_service_{uuid.uuid4().hex[:8]}"
     svc, counts = await service(bootstrap, mongodb_url, naming, expected, args.budget, profiler,
-                                 args.share)
-    commands.active = False
+                                args.share, database, keep=args.into_full)
+    commands.active = clock.active = False
+    again = None
+    if args.into_full:  # the same feed again into the view it filled: every student exists
+        again, _ = await service(bootstrap, mongodb_url, naming, expected, args.budget, None, args.share,
+                                 database, label="again")
 
     rows = [
         ("students", f"{size.students:,} (topics {prefix}*)"),
@@ -325,9 +340,11 @@ async def main(args: argparse.Namespace, infra: Infra) -> None:
         ("baseline: raw aiokafka + PyMongo upserts", base.describe()),
         (f"service: SIS subscriber into its view (store share {args.share:g})", svc.describe()),
         ("service / baseline throughput", f"{svc.rate / base.rate:.2f}" if base.rate else "-"),
+        *([("service again, into the view it filled (every student exists)", again.describe()),
+           ("again / baseline throughput", f"{again.rate / base.rate:.2f}" if base.rate else "-")] if again else []),
         ("service results", ", ".join(f"{k} {v:,.0f}" for k, v in sorted(counts.items()) if v)),
-        ("peak memory of the benchmark process (baseline + service)",
-         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"),
+        ("peak memory of the benchmark process before / after the service",
+         f"{rss_before / 1024:,.0f} / {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"),
         ("load average (1/5/15 min) before / between / after", f"{load_before} / {load_mid} / {loadavg()}"),
     ]
     width = max(len(k) for k, _ in rows)
@@ -350,6 +367,8 @@ if __name__ == "__main__":
                         help="where the service's time went: store commands, handler busy share, batch sizes")
     parser.add_argument("--cprofile", action="store_true", help="with --profile: cProfile of the service phase too "
                                                                 "(slows the consumer)")
+    parser.add_argument("--into-full", action="store_true",
+                        help="then ingest the feed again into the view it filled (a resync of existing students)")
     parser.add_argument("--publish-only", action="store_true", help="publish the feed under --prefix, measure nothing")
     parser.add_argument("--share", type=float, default=1.0,
                         help="the service's sis_store_share (default 1: nothing else runs in it here)")

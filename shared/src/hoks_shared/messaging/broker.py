@@ -105,6 +105,7 @@ def batch_subscriber(
     ``Reads.read_record`` (which is where a batch consumer declares its schema versions).
     """
     options.setdefault("decoder", undecoded)
+    options.setdefault("max_partition_fetch_bytes", 8 * 1024 * 1024)
     return router.subscriber(
         *[naming.name(t) for t in topics],
         group_id=group_id,
@@ -113,7 +114,6 @@ def batch_subscriber(
         batch=True,
         max_records=max_records,
         batch_timeout_ms=100,
-        max_partition_fetch_bytes=8 * 1024 * 1024,
         # partition N of every topic to the same member: an entity keyed alike on several
         # topics has a single writer (see sisviews.projection.SisViews)
         partition_assignment_strategy=(RangePartitionAssignor,),

@@ -39,6 +39,11 @@ READS = Reads({1})
 #: FerretDB inserting a whole new document costs ~1/10 of a ``$set`` to an existing one; the
 #: memory is ~1 KB a record, and the records carried to the next batch come on top.
 SIS_BATCH = 50_000
+#: Bytes a SIS partition fetch brings at the most. Read in step, a partition ahead of the horizon
+#: carries what it fetched beyond it to the next batch: the carried records are bounded by the
+#: partitions times this (8 MiB: up to 259,000 records carried at 350,000 students; 1 MiB: 50,000,
+#: with the same one write a student).
+SIS_FETCH_BYTES = 2 * 1024 * 1024
 
 
 #: Called with the batch's applied SIS events (e.g. to route what waited for them); its failure is
@@ -101,7 +106,7 @@ def build_sis_router(runtime: ServiceRuntime, views: SisViews, topics: list[Topi
     in_step = InStepReading()
 
     @batch_subscriber(router, runtime.naming, topics, runtime.group_id + "-sis", max_records=SIS_BATCH,
-                      listener=ForgetOnRebalance(views, in_step))
+                      max_partition_fetch_bytes=SIS_FETCH_BYTES, listener=ForgetOnRebalance(views, in_step))
     async def on_sis_batch(msg: KafkaMessage) -> None:
         await ingest_in_step(msg, in_step, views, runtime, after_batch)
 
